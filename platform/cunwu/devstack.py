@@ -1,0 +1,1 @@
+"""Run the platform locally (filled in by the devstack work)."""

@@ -1,0 +1,1 @@
+"""A county's organisation: townships, villages, villager groups, households, residents and bodies."""

@@ -1,0 +1,1 @@
+"""The plugin host: hook specifications, discovery through entry points, per-county hook callers."""

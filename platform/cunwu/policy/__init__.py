@@ -1,0 +1,1 @@
+"""Policy packs: a county's local rules as validated data (``tenants/*.toml``)."""

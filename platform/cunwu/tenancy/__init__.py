@@ -1,0 +1,1 @@
+"""Counties (tenants), their domains, plugin enablement and policy versions: the public schema."""

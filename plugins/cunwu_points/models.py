@@ -1,0 +1,1 @@
+"""Models of the 积分超市 plugin."""
