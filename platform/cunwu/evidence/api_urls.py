@@ -1,0 +1,7 @@
+"""REST routes of evidence, mounted under ``/api/`` of a county's host."""
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+
+urlpatterns = router.urls

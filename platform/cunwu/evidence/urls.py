@@ -1,0 +1,4 @@
+"""Pages of evidence on a county's host."""
+
+app_name = "evidence"
+urlpatterns: list = []

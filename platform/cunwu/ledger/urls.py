@@ -1,0 +1,4 @@
+"""Pages of ledger on a county's host."""
+
+app_name = "ledger"
+urlpatterns: list = []

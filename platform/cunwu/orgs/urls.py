@@ -1,0 +1,4 @@
+"""Pages of orgs on a county's host."""
+
+app_name = "orgs"
+urlpatterns: list = []
