@@ -20,10 +20,10 @@ assets:
 	npm install --no-audit --no-fund --loglevel=error
 	$(PY) -m cunwu.web.vendor
 
-## Debian packages the browser tests and PDFs need (Chromium, CJK fonts); skipped when present.
+## Debian packages the browser tests and PDFs need (Chromium, CJK fonts, poppler); skipped when present.
 browser-deps:
-	@command -v chromium >/dev/null && fc-list | grep -q "Noto Serif CJK" || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && fc-list | grep -q "Noto Serif CJK" || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null)
 
 ## Platform with demo counties: embedded PostgreSQL and file broker unless DATABASE_URL / CELERY_BROKER_URL are set.
 run: install
