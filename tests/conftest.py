@@ -93,3 +93,25 @@ def committed_county(django_db_blocker):
         finally:
             connection.set_schema_to_public()
             county.delete(force_drop=True)
+
+
+@pytest.fixture
+def make_user():
+    """``make_user(role=None, org_unit=None, username=None)`` → a user of the current county's schema.
+
+    With ``role`` the user holds it on ``org_unit`` (``None``: the whole county) from now on. The
+    assignment is written directly (no audit row): this is set-up, not a state change under test.
+    """
+    from django.contrib.auth import get_user_model
+
+    from cunwu.roles.models import RoleAssignment
+
+    def make(role: str | None = None, org_unit=None, username: str | None = None):
+        user = get_user_model().objects.create_user(
+            username=username or f"u{uuid.uuid4().hex[:10]}", password="pw-test-12345"
+        )
+        if role:
+            RoleAssignment.objects.create(user=user, role=role, org_unit=org_unit)
+        return user
+
+    return make
