@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cunwu.web.context_processors.county",
+                "cunwu.web.context_processors.shell",
             ],
         },
     },
