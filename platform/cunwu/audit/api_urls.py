@@ -2,6 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+from cunwu.audit.api import AuditEntryViewSet
+
 router = SimpleRouter()
+router.register("audit/entries", AuditEntryViewSet, basename="audit-entry")
 
 urlpatterns = router.urls

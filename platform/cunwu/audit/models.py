@@ -32,6 +32,8 @@ class AuditEntry(models.Model):
     )
     target_id = models.CharField(_("对象ID"), max_length=64, blank=True)
     target_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    # The org unit path of the target ("east/hongyang"), so a village's supervisors see their village.
+    org_path = models.CharField(_("所属组织"), max_length=200, blank=True, db_index=True)
     before = models.JSONField(_("变更前"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("变更后"), null=True, blank=True, encoder=DjangoJSONEncoder)
     changed_fields = ArrayField(

@@ -16,10 +16,12 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
+from django.db.models import Subquery
 from django.db.models.fields.files import FieldFile
 
 from cunwu.audit import request_info
 from cunwu.audit.models import AuditEntry
+from cunwu.orgs.models import OrgUnit
 from cunwu.pii import masking
 from cunwu.pii.fields import EncryptedTextField
 
@@ -94,6 +96,28 @@ def _actor_fields(actor: Any) -> tuple[int | None, str]:
     return actor.pk, str(actor)[:150]
 
 
+def _org_path(target: models.Model) -> str | Subquery:
+    """The org path of ``target``, without a query of its own (a subquery of the INSERT at most).
+
+    Taken from an ``org_path`` attribute, an :class:`OrgUnit` itself, or an ``org_unit``/``group``
+    reference; entries about objects outside the org tree have none (county-wide readers see them).
+    """
+    if isinstance(target, OrgUnit):
+        return target.path
+    path = getattr(target, "org_path", None)
+    if isinstance(path, str):
+        return path
+    for name in ("org_unit", "group"):
+        unit_id = getattr(target, f"{name}_id", None)
+        if unit_id is None:
+            continue
+        cached = target._state.fields_cache.get(name)
+        if isinstance(cached, OrgUnit):
+            return cached.path
+        return Subquery(OrgUnit.objects.filter(pk=unit_id).values("path")[:1])
+    return ""
+
+
 def record(
     *,
     actor: Any,
@@ -123,6 +147,7 @@ def record(
         entry.target_type = ContentType.objects.get_for_model(target, for_concrete_model=False)
         entry.target_id = str(target.pk) if target.pk is not None else ""
         entry.target_repr = str(target)[:TARGET_REPR_MAX]
+        entry.org_path = _org_path(target)
     if request is not None:
         entry.ip_address = request_info.client_ip(request)
         entry.user_agent = request_info.user_agent(request)
