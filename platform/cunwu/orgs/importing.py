@@ -1,1 +1,500 @@
-"""Import households and residents from .xlsx/.csv (filled in by the orgs work)."""
+"""Import townships, villages, groups, households and residents from .xlsx or .csv — all or nothing.
+
+A file is first read and validated whole (python-calamine for .xlsx); any problem is reported per row
+as ``(row, column, reason)`` and nothing is written. Only a clean file is written, in one transaction,
+with PostgreSQL ``COPY`` (ids reserved from the sequences up front, so households can point at their
+heads without a round trip per row). Personal numbers are encrypted and hashed before writing.
+
+Workbook layout (see :func:`template_workbook`): sheet ``村民`` (residents, required) and optionally
+sheet ``组织机构`` (townships/villages/groups to create). A .csv file holds the residents sheet only.
+Organisation units are matched by name under their parent; a resident's group must exist in the county
+or be declared in the ``组织机构`` sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+from cunwu.orgs.models import Household, ImportJob, OrgUnit, Resident
+from cunwu.orgs.validators import id_card_birth_date, id_card_gender, id_card_problem, phone_problem
+from cunwu.pii import crypto
+
+RESIDENT_SHEET = "村民"
+ORG_SHEET = "组织机构"
+RESIDENT_COLUMNS = (
+    "乡镇",
+    "村(社区)",
+    "村民小组",
+    "户号",
+    "户主",
+    "姓名",
+    "身份证号",
+    "手机号",
+    "党员",
+    "地址",
+)
+REQUIRED_RESIDENT_COLUMNS = ("乡镇", "村(社区)", "村民小组", "姓名")
+ORG_COLUMNS = ("乡镇", "村(社区)", "村民小组", "人口")
+YES = {"是", "Y", "YES", "1", "TRUE", "√"}
+NO = {"", "否", "N", "NO", "0", "FALSE"}
+MAX_REPORTED_ERRORS = 1000
+PROGRESS_EVERY = 5000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    reason: str
+    sheet: str = RESIDENT_SHEET
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason}
+
+
+class ImportRefused(Exception):
+    """The file has problems; nothing was written."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__(
+            "; ".join(f"{e.sheet} 第{e.row}行 {e.column}: {e.reason}" for e in errors[:5])
+            + (f" …(共{len(errors)}处)" if len(errors) > 5 else "")
+        )
+
+
+@dataclass
+class _NewUnit:
+    id: int
+    path: str
+    name: str
+
+
+@dataclass
+class Plan:
+    """A validated file, ready to write."""
+
+    units: list[tuple[str, str, str, int | None]] = field(
+        default_factory=list
+    )  # (township, village, group, pop)
+    residents: list[dict[str, Any]] = field(default_factory=list)
+    skipped: int = 0
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_sheets(path: Path | str, content: bytes | None = None) -> dict[str, list[list[str]]]:
+    """The file's sheets as lists of string rows (header included); a .csv file is the residents sheet."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        raw = content if content is not None else path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("gb18030")  # files saved by Excel on Chinese Windows
+        return {RESIDENT_SHEET: [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]}
+    if path.suffix.lower() not in (".xlsx", ".xls", ".ods"):
+        raise ImportRefused([RowError(0, "", _("只支持 .xlsx 或 .csv 文件"), sheet="")])
+    workbook = (
+        CalamineWorkbook.from_filelike(io.BytesIO(content))
+        if content is not None
+        else CalamineWorkbook.from_path(str(path))
+    )
+    names = workbook.sheet_names
+    sheets = {}
+    for name in names:
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheets[name] = [[_cell(value) for value in row] for row in rows]
+    if RESIDENT_SHEET not in sheets and ORG_SHEET not in sheets and names:
+        sheets[RESIDENT_SHEET] = sheets[names[0]]  # a single-sheet workbook is the residents list
+    return sheets
+
+
+def _header_index(
+    header: list[str], known: Iterable[str], required: Iterable[str], sheet: str
+) -> tuple[dict[str, int], list[RowError]]:
+    index = {name: header.index(name) for name in known if name in header}
+    errors = [RowError(1, name, _("缺少表头列"), sheet=sheet) for name in required if name not in index]
+    return index, errors
+
+
+# --- validation ----------------------------------------------------------------------------------------------
+class _Validator:
+    """Validates rows against the county's organisation and residents, with no query per row."""
+
+    def __init__(self, *, on_existing: str) -> None:
+        self.on_existing = on_existing
+        self.errors: list[RowError] = []
+        self.hash = crypto.lookup_hasher()
+        units = OrgUnit.objects.values_list("id", "parent_id", "level", "name", "path")
+        by_id = {u[0]: u for u in units}
+        self.groups: dict[tuple[str, str, str], tuple[int | None, str]] = {}
+        self.villages: set[tuple[str, str]] = set()
+        self.townships: set[str] = set()
+        for unit_id, parent_id, level, name, path in units:
+            if level == OrgUnit.Level.TOWNSHIP:
+                self.townships.add(name)
+            elif level == OrgUnit.Level.VILLAGE:
+                self.villages.add((by_id[parent_id][3], name))
+            elif level == OrgUnit.Level.GROUP:
+                village = by_id[parent_id]
+                township = by_id[village[1]]
+                self.groups[(township[3], village[3], name)] = (unit_id, path)
+        self.existing_hashes = set(
+            Resident.objects.exclude(id_card_hash="").values_list("id_card_hash", flat=True)
+        )
+        self.existing_names = set(Resident.objects.filter(id_card_hash="").values_list("group_id", "name"))
+        self.seen_hashes: dict[str, int] = {}
+        self.skipped = 0
+
+    def error(self, row: int, column: str, reason: str, sheet: str = RESIDENT_SHEET) -> None:
+        self.errors.append(RowError(row, column, reason, sheet))
+
+    def org_rows(self, rows: list[list[str]], plan: Plan) -> None:
+        if not rows:
+            return
+        index, problems = _header_index(rows[0], ORG_COLUMNS, ORG_COLUMNS[:3], ORG_SHEET)
+        self.errors.extend(problems)
+        if problems:
+            return
+        for number, row in enumerate(rows[1:], start=2):
+            values = {name: (row[i] if i < len(row) else "") for name, i in index.items()}
+            if not any(values.values()):
+                continue
+            township, village, group = values["乡镇"], values["村(社区)"], values["村民小组"]
+            missing = [name for name in ORG_COLUMNS[:3] if not values[name]]
+            for name in missing:
+                self.error(number, name, _("不能为空"), ORG_SHEET)
+            if any("/" in v for v in (township, village, group)):
+                self.error(number, "村民小组", _("名称不能含“/”"), ORG_SHEET)
+                continue
+            population = values.get("人口", "")
+            if population and not population.isdigit():
+                self.error(number, "人口", _("应为非负整数"), ORG_SHEET)
+                continue
+            if missing or (township, village, group) in self.groups:
+                continue
+            self.groups[(township, village, group)] = (None, "")
+            plan.units.append((township, village, group, int(population) if population else None))
+
+    def resident_rows(self, rows: list[list[str]], plan: Plan, progress: ProgressCallback | None) -> None:
+        if not rows:
+            self.error(1, "", _("没有数据"))
+            return
+        index, problems = _header_index(rows[0], RESIDENT_COLUMNS, REQUIRED_RESIDENT_COLUMNS, RESIDENT_SHEET)
+        self.errors.extend(problems)
+        if problems:
+            return
+        total = len(rows) - 1
+        today = timezone.localdate()
+        columns = list(index.items())
+        for number, row in enumerate(rows[1:], start=2):
+            if progress and number % PROGRESS_EVERY == 0:
+                progress(number - 1, total)
+            width = len(row)
+            values = {name: (row[i] if i < width else "") for name, i in columns}
+            if not any(values.values()):
+                continue
+            resident = self._resident(number, values, today)
+            if resident is not None:
+                plan.residents.append(resident)
+            if len(self.errors) >= MAX_REPORTED_ERRORS:
+                self.error(number, "", _("错误过多,已停止校验"))
+                return
+        if progress:
+            progress(total, total)
+
+    def _resident(self, number: int, values: dict[str, str], today: date) -> dict[str, Any] | None:
+        errors_before = len(self.errors)
+        name = values["姓名"]
+        if not name:
+            self.error(number, "姓名", _("不能为空"))
+        elif len(name) > 50:
+            self.error(number, "姓名", _("不能超过50个字"))
+        key = (values["乡镇"], values["村(社区)"], values["村民小组"])
+        group = self.groups.get(key)
+        if group is None:
+            self.error(number, "村民小组", _("村民小组不存在:%(path)s") % {"path": "/".join(key)})
+        id_card = values.get("身份证号", "").upper()
+        id_hash = ""
+        if id_card:
+            problem = id_card_problem(id_card, today=today)
+            if problem:
+                self.error(number, "身份证号", problem)
+            else:
+                id_hash = self.hash(id_card)
+                if id_hash in self.seen_hashes:
+                    self.error(
+                        number, "身份证号", _("与第%(row)d行重复") % {"row": self.seen_hashes[id_hash]}
+                    )
+                self.seen_hashes.setdefault(id_hash, number)
+        phone = values.get("手机号", "")
+        if phone and (problem := phone_problem(phone)):
+            self.error(number, "手机号", problem)
+        flags = {}
+        for column in ("党员", "户主"):
+            flag = values.get(column, "").upper()
+            if flag not in YES and flag not in NO:
+                self.error(number, column, _("应填“是”或“否”"))
+            flags[column] = flag in YES
+        household = values.get("户号", "")
+        if len(household) > 40:
+            self.error(number, "户号", _("不能超过40个字符"))
+        elif flags["户主"] and not household:
+            self.error(number, "户号", _("户主必须填写户号"))
+        if len(self.errors) > errors_before:
+            return None
+        skip = self.on_existing == "skip"
+        if id_hash in self.existing_hashes:
+            if skip:
+                self.skipped += 1
+            else:
+                self.error(number, "身份证号", _("该身份证号已登记"))
+            return None
+        if skip and not id_hash and (group[0], name) in self.existing_names:
+            self.skipped += 1
+            return None
+        return {
+            "row": number,
+            "name": name,
+            "group": key,
+            "household": household,
+            "address": values.get("地址", "")[:200],
+            "is_head": flags["户主"],
+            "id_card": id_card,
+            "id_hash": id_hash,
+            "phone": phone,
+            "phone_hash": self.hash(phone) if phone else "",
+            "is_party_member": flags["党员"],
+            "gender": id_card_gender(id_card) if id_card else "",
+            "birth_date": id_card_birth_date(id_card) if id_card else None,
+        }
+
+
+def validate(
+    sheets: dict[str, list[list[str]]],
+    *,
+    on_existing: str = "error",
+    progress: ProgressCallback | None = None,
+) -> Plan:
+    """Check every row; raise :class:`ImportRefused` listing all problems, or return the write plan.
+
+    ``on_existing="skip"`` (re-applying a policy pack) leaves residents already registered alone
+    instead of reporting them.
+    """
+    validator = _Validator(on_existing=on_existing)
+    plan = Plan()
+    validator.org_rows(sheets.get(ORG_SHEET, []), plan)
+    if RESIDENT_SHEET in sheets:
+        validator.resident_rows(sheets[RESIDENT_SHEET], plan, progress)
+    elif not plan.units:
+        validator.error(1, "", _("找不到“村民”或“组织机构”工作表"), sheet="")
+    if validator.errors:
+        raise ImportRefused(validator.errors)
+    plan.skipped = validator.skipped
+    return plan
+
+
+# --- writing -----------------------------------------------------------------------------------------------
+def _reserve_ids(table: str, count: int) -> list[int]:
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def _unit(parent: OrgUnit | None, level: str, name: str, population: int | None = None) -> OrgUnit:
+    """Find a unit by name under its parent, or create it (code = name)."""
+    found = OrgUnit.objects.filter(parent=parent, name=name, level=level).first()
+    if found is not None:
+        return found
+    if level == OrgUnit.Level.TOWNSHIP:
+        kind = OrgUnit.Kind.SUBDISTRICT if name.endswith("街道") else OrgUnit.Kind.TOWN
+    elif level == OrgUnit.Level.VILLAGE:
+        kind = OrgUnit.Kind.COMMUNITY if name.endswith("社区") else OrgUnit.Kind.VILLAGE
+    else:
+        kind = OrgUnit.Kind.GROUP
+    unit = OrgUnit(parent=parent, level=level, kind=kind, name=name, code=name[:40], population=population)
+    unit.save()
+    return unit
+
+
+def write(plan: Plan) -> dict[str, int]:
+    """Write a validated plan in one transaction; returns what was created."""
+    created = {"units": 0, "households": 0, "residents": 0, "skipped": plan.skipped}
+    with transaction.atomic():
+        for township, village, group, population in plan.units:
+            before = OrgUnit.objects.count()
+            t = _unit(None, OrgUnit.Level.TOWNSHIP, township)
+            v = _unit(t, OrgUnit.Level.VILLAGE, village)
+            _unit(v, OrgUnit.Level.GROUP, group, population)
+            created["units"] += OrgUnit.objects.count() - before
+        groups = {
+            (g.parent.parent.name, g.parent.name, g.name): (g.id, g.path)
+            for g in OrgUnit.objects.filter(level=OrgUnit.Level.GROUP).select_related("parent__parent")
+        }
+        households = dict(
+            ((group_id, number), pk)
+            for pk, group_id, number in Household.objects.values_list("id", "group_id", "number")
+        )
+        new_households: dict[tuple[int, str], dict[str, Any]] = {}
+        for resident in plan.residents:
+            group_id, _path = groups[resident["group"]]
+            key = (group_id, resident["household"])
+            if resident["household"] and key not in households and key not in new_households:
+                new_households[key] = {"address": resident["address"], "head": None}
+        for key, pk in zip(
+            new_households, _reserve_ids(Household._meta.db_table, len(new_households)), strict=True
+        ):
+            households[key] = pk
+        resident_ids = _reserve_ids(Resident._meta.db_table, len(plan.residents))
+        encrypt = crypto.encrypt
+        now = timezone.now()
+        rows = []
+        heads: dict[int, int] = {}
+        for pk, resident in zip(resident_ids, plan.residents, strict=True):
+            group_id, path = groups[resident["group"]]
+            household_id = (
+                households.get((group_id, resident["household"])) if resident["household"] else None
+            )
+            if resident["is_head"] and household_id is not None:
+                heads[household_id] = pk
+            rows.append(
+                (
+                    pk,
+                    resident["name"],
+                    encrypt(resident["id_card"]) if resident["id_card"] else "",
+                    resident["id_hash"],
+                    encrypt(resident["phone"]) if resident["phone"] else "",
+                    resident["phone_hash"],
+                    household_id,
+                    group_id,
+                    path,
+                    resident["gender"],
+                    resident["birth_date"],
+                    resident["is_party_member"],
+                    "{}",
+                    True,
+                    now,
+                )
+            )
+        _copy(
+            Household._meta.db_table,
+            ("id", "number", "group_id", "address", "head_id"),
+            (
+                (households[key], key[1], key[0], spec["address"], None)
+                for key, spec in new_households.items()
+            ),
+        )
+        _copy(
+            Resident._meta.db_table,
+            (
+                "id", "name", "id_card", "id_card_hash", "phone", "phone_hash", "household_id", "group_id",
+                "org_path", "gender", "birth_date", "is_party_member", "attributes", "active", "created_at",
+            ),
+            rows,
+        )  # fmt: skip
+        if heads:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {Household._meta.db_table} AS h SET head_id = v.head "
+                    "FROM unnest(%s::bigint[], %s::bigint[]) AS v(household, head) WHERE h.id = v.household",
+                    [list(heads), list(heads.values())],
+                )
+        created["households"] = len(new_households)
+        created["residents"] = len(rows)
+    return created
+
+
+# --- entry points --------------------------------------------------------------------------------------------
+def import_file_path(path: Path | str, *, on_existing: str = "skip") -> dict[str, int]:
+    """Import a file synchronously (policy-pack onboarding); re-running it skips residents already there."""
+    plan = validate(read_sheets(path), on_existing=on_existing)
+    return write(plan)
+
+
+ASYNC_THRESHOLD_BYTES = 256 * 1024  # about 3,000 rows: larger files are imported by a Celery worker
+
+
+def _progress_of(job: ImportJob) -> ProgressCallback:
+    def report(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+
+    return report
+
+
+def run_job(job: ImportJob) -> ImportJob:
+    """Validate and write one uploaded file, recording status, progress and the error report on the job.
+
+    Progress is written with autocommit while validating, so a page polling the job sees it move; the
+    writing itself is one transaction.
+    """
+    from cunwu.audit.services import record
+
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING)
+    try:
+        with job.file.open("rb") as handle:
+            sheets = read_sheets(job.filename, handle.read())
+        plan = validate(sheets, progress=_progress_of(job))
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.WRITING)
+        with transaction.atomic():
+            created = write(plan)
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.SUCCEEDED, created=created, finished_at=timezone.now()
+            )
+            job.refresh_from_db()
+            record(actor=job.created_by, action="orgs.import", target=job, after=created)
+    except ImportRefused as refused:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            errors=[e.as_dict() for e in refused.errors],
+            finished_at=timezone.now(),
+        )
+    job.refresh_from_db()
+    return job
+
+
+def import_upload(file: Any, *, actor: Any) -> ImportJob:
+    """Store an uploaded file as an :class:`ImportJob` and import it: here if small, by a worker if large."""
+    job = ImportJob.objects.create(file=file, filename=Path(file.name).name[:200], created_by=actor)
+    if file.size <= ASYNC_THRESHOLD_BYTES:
+        return run_job(job)
+    from cunwu.orgs.tasks import run_import_job
+
+    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    return job

@@ -95,6 +95,15 @@ class Household(models.Model):
         return self.number
 
 
+class ResidentQuerySet(models.QuerySet):
+    def with_id_card(self, number: str) -> ResidentQuerySet:
+        """Residents with this ID-card number, found through the keyed hash (the column is encrypted)."""
+        return self.filter(id_card_hash=crypto.lookup_hash(number))
+
+    def with_phone(self, number: str) -> ResidentQuerySet:
+        return self.filter(phone_hash=crypto.lookup_hash(number))
+
+
 class Resident(models.Model):
     """A resident (村民/居民). ID-card and phone numbers are encrypted at rest, found by keyed hash."""
 
@@ -122,6 +131,8 @@ class Resident(models.Model):
     attributes = models.JSONField(_("其他属性"), default=dict, blank=True)
     active = models.BooleanField(_("在册"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ResidentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("村民")
@@ -203,3 +214,49 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident} @ {self.body}"
+
+
+class ImportJob(models.Model):
+    """One upload of organisations/households/residents: validated whole, then written all or nothing.
+
+    Progress is committed while the file is validated (outside the writing transaction) so that the
+    page polling it sees it move; ``errors`` holds the per-row report ``[{"row", "column", "reason"}]``.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        VALIDATING = "validating", _("校验中")
+        WRITING = "writing", _("写入中")
+        SUCCEEDED = "succeeded", _("已导入")
+        FAILED = "failed", _("未导入(有错误)")
+
+    file = models.FileField(_("文件"), upload_to="imports/")
+    filename = models.CharField(_("文件名"), max_length=200)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    created = models.JSONField(_("新增数量"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -42,6 +42,8 @@ CORE_ROLES: tuple[Role, ...] = (
     Role("villager", _("村民"), "group"),
     Role("province_viewer", _("省级查看"), "county"),
     Role("platform_operator", _("平台运营"), "county"),
+    # PIPL: seeing ID-card and phone numbers unmasked is a separate, logged permission.
+    Role("personal_data_viewer", _("个人信息查看"), "township"),
 )
 
 

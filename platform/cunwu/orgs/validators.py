@@ -1,0 +1,47 @@
+"""Checks of Chinese resident identity numbers (GB 11643-1999) and mobile phone numbers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS = "10X98765432"
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def id_card_check_char(first17: str) -> str:
+    return _CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def id_card_birth_date(number: str) -> date | None:
+    try:
+        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+
+
+def id_card_gender(number: str) -> str:
+    """``M`` or ``F`` from the order code's parity (the 17th digit)."""
+    return "M" if int(number[16]) % 2 else "F"
+
+
+def id_card_problem(number: str, *, today: date | None = None) -> str | None:
+    """Why ``number`` (upper-cased) is not a valid 18-digit ID-card number, or ``None`` if it is."""
+    if not _ID_SHAPE.match(number):
+        return _("应为18位:17位数字加1位数字或X")
+    born = id_card_birth_date(number)
+    if born is None or born.year < 1900 or born > (today or date.today()):
+        return _("出生日期无效")
+    if id_card_check_char(number[:17]) != number[17]:
+        return _("校验码错误")
+    return None
+
+
+def phone_problem(number: str) -> str | None:
+    if not MOBILE.match(number):
+        return _("应为11位手机号码(1开头)")
+    return None
