@@ -255,6 +255,9 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Plugins' beat entries run only in the counties that enable the plugin (see cunwu.plugins.periodic).
+CELERY_BEAT_SCHEDULER = "cunwu.plugins.periodic:PluginAwareScheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- logging: every record carries the county ----------------------------------------------------------
 LOGGING = {
