@@ -7,7 +7,10 @@ prefix filter: roles are granted on an org unit and cover its subtree.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cunwu.pii import crypto, masking
@@ -198,6 +201,15 @@ class Body(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on: date | None = None) -> MembershipQuerySet:
+        """Seats held on ``on`` (today by default)."""
+        day = on or timezone.localdate()
+        return self.filter(start_date__lte=day).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gte=day)
+        )
+
+
 class Membership(models.Model):
     """A dated seat on a body."""
 
@@ -206,6 +218,8 @@ class Membership(models.Model):
     position = models.CharField(_("职务"), max_length=50, blank=True)
     start_date = models.DateField(_("任职日期"))
     end_date = models.DateField(_("离任日期"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("成员")

@@ -2,6 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+from cunwu.roles import api
+
 router = SimpleRouter()
+router.register("role-assignments", api.RoleAssignmentViewSet, basename="role-assignment")
 
 urlpatterns = router.urls

@@ -51,12 +51,13 @@ def has_role(user: Any, *codes: str, org_unit: OrgUnit | None = None, scope_obje
 def scope_q(user: Any, *codes: str, path_field: str = "path") -> Q:
     """A filter selecting the rows whose org path (``path_field``) lies in the user's subtrees.
 
-    ``Q()`` (everything) for a county-wide holder, a filter matching nothing for someone without the role.
-    Use it to scope querysets of any model that stores an org path, e.g. ``path_field="org_path"``.
+    For a county-wide holder it matches every row, for someone without the role none (both are real
+    conditions, unlike ``Q()``, which would vanish when OR-ed with another filter). Use it to scope
+    querysets of any model that stores an org path, e.g. ``path_field="org_path"``.
     """
     paths = list(_assignments(user, codes).values_list("org_unit__path", flat=True).distinct())
     if None in paths:
-        return Q()
+        return ~Q(pk__in=[])
     if not paths:
         return Q(pk__in=[])
     condition = Q()
