@@ -1,1 +1,177 @@
-"""Models of ledger."""
+"""Append-only, hash-chained double-entry ledgers (台账) of one county.
+
+A :class:`Ledger` holds :class:`Account` rows; a :class:`Transaction` moves an amount from one account
+to another as two :class:`Entry` rows that sum to zero. Entries and transactions are never updated or
+deleted — the database refuses it (triggers in migration 0002); a mistake is corrected by a new,
+linked transaction (``reverses``) with a reason.
+
+Two kinds of account, decided once when the account is opened:
+
+* **guarded** (``allow_negative=False``, e.g. a villager's passbook, a village's special fund): its
+  cached ``balance`` is updated by the posting itself with one conditional ``UPDATE … WHERE balance >=
+  amount`` — that row lock is what serialises spending from the account;
+* **unguarded** (``allow_negative=True``, e.g. the source that issues points or the sink that
+  receives redemptions): it may be touched by every posting of the ledger, so locking its row would
+  make unrelated accounts wait for each other; its cached balance is folded in by the sealer instead.
+
+Entries are inserted unsealed and sealed into the ledger's hash chain right after commit
+(``ledger_seal`` in migration 0002): each sealed entry gets the next ``sequence``, the previous
+entry's hash and its own ``hash = sha256(prev_hash | sequence | id | transaction | account | amount |
+transaction fingerprint)`` (see :mod:`cunwu.ledger.chain`). Checkpoints record the head hash so that
+a later rewrite of history is visible to anyone holding a published checkpoint.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cunwu.ledger.chain import GENESIS_HASH
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class Ledger(models.Model):
+    class Kind(models.TextChoices):
+        FUNDS = "funds", _("资金")
+        POINTS = "points", _("积分")
+
+    code = models.CharField(_("代码"), max_length=80, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="ledgers"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("台账")
+        verbose_name_plural = _("台账")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(models.Model):
+    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="accounts")
+    code = models.CharField(_("代码"), max_length=80)
+    name = models.CharField(_("名称"), max_length=100)
+    # What the account belongs to, as "app_label.model" and its primary key (e.g. "orgs.resident", 12).
+    owner_type = models.CharField(_("所有者类型"), max_length=100, blank=True)
+    owner_id = models.BigIntegerField(_("所有者"), null=True, blank=True)
+    allow_negative = models.BooleanField(_("允许负余额"), default=False)
+    # Guarded accounts: Σ of all committed entries; unguarded ones: Σ of sealed entries. See the module doc.
+    balance = models.DecimalField(_("余额(缓存)"), **MONEY, default=Decimal("0.00"))
+    created_at = models.DateTimeField(_("开户时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("账户")
+        verbose_name_plural = _("账户")
+        ordering = ["ledger", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["ledger", "code"], name="ledger_account_code_unique"),
+            models.CheckConstraint(
+                condition=Q(balance__gte=0) | Q(allow_negative=True), name="ledger_account_not_overdrawn"
+            ),
+        ]
+        indexes = [models.Index(fields=["owner_type", "owner_id"], name="ledger_account_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Transaction(models.Model):
+    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="transactions")
+    memo = models.CharField(_("摘要"), max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("经办人"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("记账时间"))
+    # Idempotency keys are scoped to whoever posts ("user:<id>" or "system") within the county. NULL
+    # (no key) rather than "": the unique constraint must not apply to postings without a key.
+    idempotency_scope = models.CharField(max_length=40)
+    idempotency_key = models.CharField(_("幂等键"), max_length=200, null=True, blank=True)  # noqa: DJ001
+    # sha256 of the canonical payload (chain.fingerprint): equal payloads ⇔ equal fingerprints.
+    fingerprint = models.CharField(max_length=64)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    reason = models.CharField(_("更正原因"), max_length=500, blank=True)
+    link_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    link_id = models.CharField(max_length=64, blank=True)
+    link = GenericForeignKey("link_type", "link_id")
+
+    class Meta:
+        verbose_name = _("交易")
+        verbose_name_plural = _("交易")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_scope", "idempotency_key"], name="ledger_transaction_idempotency"
+            )
+        ]
+        indexes = [models.Index(fields=["ledger", "created_at"], name="ledger_txn_ledger_time")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.memo}"
+
+
+class Entry(models.Model):
+    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="entries")
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    # Signed: negative on the debited account (its balance goes down), positive on the credited one.
+    amount = models.DecimalField(_("金额"), **MONEY)
+    # Set exactly once by the sealer (the trigger allows nothing else).
+    sequence = models.BigIntegerField(_("序号"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("分录")
+        verbose_name_plural = _("分录")
+        ordering = ["ledger", "sequence", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ledger", "sequence"], name="ledger_entry_sequence_unique"),
+            models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_amount_nonzero"),
+        ]
+        indexes = [
+            models.Index(fields=["account", "id"], name="ledger_entry_account"),
+            models.Index(
+                fields=["ledger", "id"], condition=Q(sequence__isnull=True), name="ledger_entry_unsealed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.amount}"
+
+    @property
+    def sealed(self) -> bool:
+        return self.sequence is not None
+
+
+class LedgerCheckpoint(models.Model):
+    """The head of a ledger's chain at a moment; quoting it in a 公示 pins the history before it."""
+
+    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="checkpoints")
+    sequence = models.BigIntegerField(_("序号"))
+    head_hash = models.CharField(_("链头哈希"), max_length=64, default=GENESIS_HASH)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("检查点")
+        verbose_name_plural = _("检查点")
+        ordering = ["ledger", "-sequence", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.ledger_id}@{self.sequence}"

@@ -1,0 +1,355 @@
+"""State changes of the ledger: open ledgers and accounts, post and reverse transfers, seal, checkpoint.
+
+:func:`transfer` is on the hot path of every redemption, so a posting is **one SQL statement** (a chain
+of data-modifying CTEs, built once per shape in :func:`_posting_sql`): the idempotency look-up, the
+conditional ``UPDATE … WHERE balance >= amount`` of guarded accounts (locked in id order when there
+are two), the transaction row and both entries. Nothing is written unless everything succeeds, so a
+refusal needs no savepoint and leaves the caller's transaction usable. The hash chain is *not* touched
+by the posting (no ledger-wide lock): entries are sealed into it right after commit by :func:`seal`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache, partial
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cunwu.audit.services import record
+from cunwu.ledger import chain
+from cunwu.ledger.errors import (
+    AlreadyReversed,
+    IdempotencyConflict,
+    InsufficientBalance,
+    InvalidPosting,
+    LedgerError,
+)
+from cunwu.ledger.models import Account, Entry, Ledger, LedgerCheckpoint, Transaction
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999999999.99")
+
+
+def open_ledger(*, code: str, name: str, kind: str, org_unit=None) -> Ledger:
+    """The ledger with this code, created on first use (idempotent)."""
+    if kind not in Ledger.Kind.values:
+        raise InvalidPosting(_("未知的台账类型:%(kind)s") % {"kind": kind})
+    ledger, _created = Ledger.objects.get_or_create(
+        code=code, defaults={"name": name, "kind": kind, "org_unit": org_unit}
+    )
+    return ledger
+
+
+def open_account(
+    ledger: Ledger, *, code: str, name: str, owner: models.Model | None = None, allow_negative: bool = False
+) -> Account:
+    """The account ``code`` of ``ledger``, created on first use. ``allow_negative`` is fixed for life."""
+    defaults: dict[str, Any] = {"name": name, "allow_negative": allow_negative}
+    if owner is not None:
+        defaults.update(owner_type=owner._meta.label_lower, owner_id=owner.pk)
+    account, _created = Account.objects.get_or_create(ledger=ledger, code=code, defaults=defaults)
+    return account
+
+
+def balance(account: Account) -> Decimal:
+    """The balance derived from the entries (the cached ``Account.balance`` is checked against it)."""
+    total = Entry.objects.filter(account=account).aggregate(total=Sum("amount"))["total"]
+    return total if total is not None else Decimal("0.00")
+
+
+@cache
+def _posting_sql(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> str:
+    """The one-statement posting for one shape of request; see the module docstring.
+
+    Each step is gated on the previous one, so the chain writes all or nothing. ``ON CONFLICT DO
+    NOTHING`` catches a concurrent post with the same key (or a second reversal of one transaction):
+    the caller then undoes its own balance updates — rows it still holds locked — in
+    :func:`_undo_guarded`.
+    """
+    ctes: list[str] = []
+    gate = "TRUE"
+    if keyed:
+        ctes.append(
+            "prior AS (SELECT id, fingerprint FROM ledger_transaction"
+            " WHERE idempotency_scope = %(scope)s AND idempotency_key = %(key)s)"
+        )
+        gate = "NOT EXISTS (SELECT 1 FROM prior)"
+    if debit_guarded and credit_guarded:  # lock both in id order: no deadlock between A→B and B→A
+        ctes.append(
+            "locked AS (SELECT id FROM ledger_account WHERE id IN (%(debit)s, %(credit)s) ORDER BY id FOR UPDATE)"
+        )
+        gate += " AND (SELECT count(*) FROM locked) = 2"
+    if debit_guarded:
+        ctes.append(
+            "d AS (UPDATE ledger_account SET balance = balance - %(amount)s WHERE id = %(debit)s"
+            f" AND (allow_negative OR balance >= %(amount)s) AND {gate} RETURNING id)"
+        )
+        gate = "EXISTS (SELECT 1 FROM d)"
+    if credit_guarded:
+        ctes.append(
+            "c AS (UPDATE ledger_account SET balance = balance + %(amount)s WHERE id = %(credit)s"
+            f" AND {gate} RETURNING id)"
+        )
+        gate = "EXISTS (SELECT 1 FROM c)"
+    ctes.append(
+        "t AS (INSERT INTO ledger_transaction (ledger_id, memo, actor_id, actor_name, created_at,"
+        " idempotency_scope, idempotency_key, fingerprint, reverses_id, reason, link_type_id, link_id)"
+        " SELECT %(ledger)s, %(memo)s, %(actor_id)s, %(actor_name)s, %(created_at)s, %(scope)s, %(key)s,"
+        " %(fingerprint)s, %(reverses)s, %(reason)s, %(link_type)s, %(link_id)s"
+        f" WHERE {gate} ON CONFLICT DO NOTHING RETURNING id)"
+    )
+    ctes.append(
+        "e AS (INSERT INTO ledger_entry (ledger_id, transaction_id, account_id, amount, prev_hash, hash)"
+        " SELECT %(ledger)s, t.id, v.account_id, v.amount, '', '' FROM t,"
+        " (VALUES (%(debit)s::bigint, %(minus)s::numeric), (%(credit)s::bigint, %(amount)s::numeric))"
+        " AS v(account_id, amount))"
+    )
+    columns = [
+        "(SELECT id FROM t)",
+        "(SELECT count(*) FROM d)" if debit_guarded else "NULL",
+        "(SELECT count(*) FROM c)" if credit_guarded else "NULL",
+        "(SELECT id FROM prior)" if keyed else "NULL",
+        "(SELECT fingerprint FROM prior)" if keyed else "NULL",
+    ]
+    return "WITH " + ",\n".join(ctes) + "\nSELECT " + ", ".join(columns)
+
+
+def _check_request(debit: Account, credit: Account, amount: Decimal, memo: str) -> None:
+    if not isinstance(amount, Decimal):
+        raise InvalidPosting(_("金额必须是 Decimal(不接受浮点数)"))
+    if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT or amount != amount.quantize(CENT):
+        raise InvalidPosting(_("金额必须为正数且最多两位小数:%(amount)s") % {"amount": amount})
+    if debit.pk == credit.pk:
+        raise InvalidPosting(_("借贷双方不能是同一账户"))
+    if debit.ledger_id != credit.ledger_id:
+        raise InvalidPosting(_("借贷双方必须属于同一台账"))
+    if not memo.strip():
+        raise InvalidPosting(_("摘要不能为空"))
+
+
+def _actor_fields(actor: Any) -> tuple[int | None, str, str]:
+    """(user id, display name, idempotency scope) of a user, a named system actor or None."""
+    if actor is None:
+        return None, "system", "system"
+    if isinstance(actor, str):
+        return None, actor[:150], f"system:{actor}"[:40]
+    return actor.pk, str(actor)[:150], f"user:{actor.pk}"
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    transaction: Transaction | None = None
+    error: LedgerError | None = None
+
+
+def transfer(
+    *,
+    debit: Account,
+    credit: Account,
+    amount: Decimal,
+    memo: str,
+    actor: Any,
+    idempotency_key: str | None = None,
+    reverses: Transaction | None = None,
+    reason: str = "",
+    link: models.Model | None = None,
+) -> Transaction:
+    """Move ``amount`` from ``debit`` (its balance goes down) to ``credit``; see the module docstring.
+
+    ``actor`` is a user (the posting is audited), a string naming a system actor, or None.
+    Raises :class:`InsufficientBalance`, :class:`IdempotencyConflict`, :class:`AlreadyReversed` or
+    :class:`InvalidPosting`; a refused posting writes nothing.
+    """
+    _check_request(debit, credit, amount, memo)
+    actor_id, actor_name, scope = _actor_fields(actor)
+    link_type_id, link_id, link_label = None, "", None
+    if link is not None:
+        link_type_id = ContentType.objects.get_for_model(link).pk
+        link_id, link_label = str(link.pk), f"{link._meta.label_lower}:{link.pk}"
+    fingerprint = chain.fingerprint(
+        ledger_id=debit.ledger_id,
+        debit_id=debit.pk,
+        credit_id=credit.pk,
+        amount=amount,
+        memo=memo,
+        reverses_id=reverses.pk if reverses else None,
+        reason=reason,
+        link=link_label,
+    )
+    params = {
+        "scope": scope,
+        "key": idempotency_key,
+        "debit": debit.pk,
+        "credit": credit.pk,
+        "amount": amount,
+        "minus": -amount,
+        "ledger": debit.ledger_id,
+        "memo": memo,
+        "actor_id": actor_id,
+        "actor_name": actor_name,
+        "created_at": timezone.now(),
+        "fingerprint": fingerprint,
+        "reverses": reverses.pk if reverses else None,
+        "reason": reason,
+        "link_type": link_type_id,
+        "link_id": link_id,
+    }
+    sql = _posting_sql(not debit.allow_negative, not credit.allow_negative, idempotency_key is not None)
+    # savepoint=False: nothing below raises inside the block, so a refusal never poisons the caller's
+    # transaction; errors are raised after the block.
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            txn_id, debited, credited, prior_id, prior_fingerprint = cursor.fetchone()
+        if txn_id is not None:
+            outcome = _Outcome(transaction=_posted(txn_id, params, actor, reverses))
+            transaction.on_commit(partial(seal, debit.ledger_id), robust=True)
+            if actor_id is not None:
+                record(
+                    actor=actor, action="ledger.transfer", target=outcome.transaction, after=_summary(params)
+                )
+        elif prior_id is not None:
+            outcome = _replay(prior_id, prior_fingerprint, fingerprint, idempotency_key)
+        elif debited == 0:
+            outcome = _Outcome(error=InsufficientBalance(debit, amount))
+        else:
+            _undo_guarded(params, debited=bool(debited), credited=bool(credited))
+            outcome = _after_insert_conflict(scope, idempotency_key, fingerprint, reverses)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.transaction
+
+
+def _posted(txn_id: int, params: dict[str, Any], actor: Any, reverses: Transaction | None) -> Transaction:
+    """The new Transaction, built from what was written (no read-back)."""
+    txn = Transaction(
+        id=txn_id,
+        ledger_id=params["ledger"],
+        memo=params["memo"],
+        actor_id=params["actor_id"],
+        actor_name=params["actor_name"],
+        created_at=params["created_at"],
+        idempotency_scope=params["scope"],
+        idempotency_key=params["key"],
+        fingerprint=params["fingerprint"],
+        reverses=reverses,
+        reason=params["reason"],
+        link_type_id=params["link_type"],
+        link_id=params["link_id"],
+    )
+    if params["actor_id"] is not None:
+        txn.actor = actor
+    txn._state.adding = False
+    txn._state.db = connection.alias
+    return txn
+
+
+def _summary(params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "debit_account": params["debit"],
+        "credit_account": params["credit"],
+        "amount": str(params["amount"]),
+        "memo": params["memo"],
+        "reverses": params["reverses"],
+        "idempotency_key": params["key"],
+    }
+
+
+def _replay(prior_id: int, prior_fingerprint: str, fingerprint: str, key: str | None) -> _Outcome:
+    if prior_fingerprint != fingerprint:
+        return _Outcome(error=IdempotencyConflict(key or ""))
+    return _Outcome(transaction=Transaction.objects.get(pk=prior_id))
+
+
+def _undo_guarded(params: dict[str, Any], *, debited: bool, credited: bool) -> None:
+    """Take back this statement's balance updates (their rows are still locked by this transaction)."""
+    with connection.cursor() as cursor:
+        if debited:
+            cursor.execute(
+                "UPDATE ledger_account SET balance = balance + %s WHERE id = %s",
+                [params["amount"], params["debit"]],
+            )
+        if credited:
+            cursor.execute(
+                "UPDATE ledger_account SET balance = balance - %s WHERE id = %s",
+                [params["amount"], params["credit"]],
+            )
+
+
+def _after_insert_conflict(
+    scope: str, key: str | None, fingerprint: str, reverses: Transaction | None
+) -> _Outcome:
+    """A concurrent posting won the unique key (or the reversal): return its result, or refuse."""
+    if key is not None:
+        winner = Transaction.objects.filter(idempotency_scope=scope, idempotency_key=key).first()
+        if winner is not None:
+            return _replay(winner.pk, winner.fingerprint, fingerprint, key)
+    if reverses is not None:
+        return _Outcome(error=AlreadyReversed(reverses))
+    return _Outcome(error=LedgerError(_("记账冲突,请重试")))
+
+
+def reverse(
+    original: Transaction, *, reason: str, actor: Any, idempotency_key: str | None = None
+) -> Transaction:
+    """Post the compensating transaction of ``original`` (a transaction is reversed at most once)."""
+    if not reason.strip():
+        raise InvalidPosting(_("冲正必须说明原因"))
+    if Transaction.objects.filter(reverses=original).exists():
+        raise AlreadyReversed(original)
+    entries = list(original.entries.select_related("account"))
+    debit_entry = next(e for e in entries if e.amount < 0)
+    credit_entry = next(e for e in entries if e.amount > 0)
+    return transfer(
+        debit=credit_entry.account,
+        credit=debit_entry.account,
+        amount=credit_entry.amount,
+        memo=(_("冲正 #%(id)s:%(memo)s") % {"id": original.pk, "memo": original.memo})[:200],
+        actor=actor,
+        idempotency_key=idempotency_key,
+        reverses=original,
+        reason=reason,
+    )
+
+
+def seal(ledger: Ledger | int) -> int:
+    """Seal committed, unsealed entries into the chain; the count, or -1 if another sealer is at work.
+
+    Called after every posting commits; also by :func:`record_checkpoint`, the verifier and the
+    periodic task, so entries left pending by a skipped seal are sealed soon after.
+    """
+    ledger_id = ledger.pk if isinstance(ledger, Ledger) else ledger
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ledger_seal(%s)", [ledger_id])
+        return cursor.fetchone()[0]
+
+
+def head(ledger: Ledger) -> tuple[int, str]:
+    """(sequence, hash) of the last sealed entry; (0, genesis) for an empty ledger."""
+    last = (
+        Entry.objects.filter(ledger=ledger, sequence__isnull=False)
+        .order_by("-sequence")
+        .values_list("sequence", "hash")
+        .first()
+    )
+    return last if last is not None else (0, chain.GENESIS_HASH)
+
+
+def record_checkpoint(ledger: Ledger, *, actor: Any = None) -> LedgerCheckpoint:
+    """Seal, then record the chain's head (the latest checkpoint again when nothing was added)."""
+    seal(ledger)
+    sequence, head_hash = head(ledger)
+    latest = ledger.checkpoints.order_by("-sequence", "-id").first()
+    if latest is not None and latest.sequence == sequence and latest.head_hash == head_hash:
+        return latest
+    with transaction.atomic():
+        checkpoint = LedgerCheckpoint.objects.create(ledger=ledger, sequence=sequence, head_hash=head_hash)
+        if actor is not None and not isinstance(actor, str):
+            record(actor=actor, action="ledger.checkpoint", target=checkpoint, after={"sequence": sequence})
+    return checkpoint
