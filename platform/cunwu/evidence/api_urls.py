@@ -2,6 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+from cunwu.evidence.api import EvidenceViewSet
+
 router = SimpleRouter()
+router.register("evidence", EvidenceViewSet, basename="evidence")
 
 urlpatterns = router.urls
