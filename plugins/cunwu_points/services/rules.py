@@ -1,0 +1,136 @@
+"""The 评分条例: each village's effective rules table, versioned, every change posted as a 公示.
+
+Every village gets its own materialised table (the county's table with the village's overrides applied),
+so looking a rule up is one indexed query and a village's history is its own list of versions. A table
+that did not change creates nothing: onboarding can be re-run at will.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cunwu.audit.services import record
+from cunwu.disclosure.services import post_notice
+from cunwu.orgs.models import OrgUnit
+from cunwu_points.errors import PointsError
+from cunwu_points.models import Rule, RuleVersion
+from cunwu_points.parameters import PointsParameters, RuleSpec
+
+RULE_FIELDS = ("behaviour", "points", "category", "evidence_required", "limit_per_period", "limit_period")
+
+
+def effective_table(parameters: PointsParameters, village: OrgUnit) -> list[RuleSpec]:
+    """The county's table with this village's additions, replacements and switched-off rules applied."""
+    table = {rule.code: rule for rule in parameters.rules}
+    override = _override_for(parameters, village)
+    if override is not None:
+        unknown = [code for code in override.disabled_rules if code not in table]
+        if unknown:
+            raise PointsError(_("村规则覆盖停用了不存在的条目: %s") % ", ".join(unknown))
+        for code in override.disabled_rules:
+            del table[code]
+        table.update({rule.code: rule for rule in override.rules})
+    return list(table.values())
+
+
+def _override_for(parameters: PointsParameters, village: OrgUnit):
+    return parameters.override_for(village.code) or parameters.override_for(village.path)
+
+
+def _as_json(table: list[RuleSpec]) -> list[dict[str, Any]]:
+    return [rule.model_dump(mode="json") for rule in sorted(table, key=lambda r: r.code)]
+
+
+def _digest(table: list[dict[str, Any]]) -> str:
+    return hashlib.sha256(json.dumps(table, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _describe_change(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> str:
+    before = {rule["code"]: rule for rule in old}
+    after = {rule["code"]: rule for rule in new}
+    lines = []
+    for code, rule in after.items():
+        if code not in before:
+            lines.append(_("新增: %(behaviour)s %(points)s分") % rule)
+        elif before[code] != rule:
+            lines.append(_("调整: %(behaviour)s %(points)s分") % rule)
+    lines += [_("停用: %(behaviour)s") % rule for code, rule in before.items() if code not in after]
+    return "\n".join(lines)
+
+
+def _table_text(table: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{index}. [{rule['category'] or _('其他')}] {rule['behaviour']}  {float(rule['points']):+g}分"
+        for index, rule in enumerate(table, start=1)
+    )
+
+
+def apply_table(
+    village: OrgUnit | None, table: list[RuleSpec], *, actor: Any, notice_days: int
+) -> RuleVersion | None:
+    """Make ``table`` the current table of ``village`` (``None``: the county's reference table).
+
+    Returns the new version, or ``None`` when the table is unchanged. A village's new version is posted
+    as a 公示 listing what was added, changed and switched off, followed by the whole table.
+    """
+    rows = _as_json(table)
+    digest = _digest(rows)
+    with transaction.atomic():
+        latest = RuleVersion.objects.select_for_update().filter(village=village).order_by("-number").first()
+        if latest is not None and latest.sha256 == digest:
+            return None
+        version = RuleVersion.objects.create(
+            village=village, number=(latest.number + 1) if latest else 1, table=rows, sha256=digest
+        )
+        Rule.objects.filter(village=village, active=True).update(active=False)
+        Rule.objects.bulk_create(
+            Rule(
+                version=version, village=village, code=spec.code, **spec.model_dump(include=set(RULE_FIELDS))
+            )
+            for spec in table
+        )
+        record(actor=actor, action="points.rules_changed", target=version, after={"table": rows})
+        if village is not None:
+            change = _describe_change(latest.table if latest else [], rows)
+            post_notice(
+                org_unit=village,
+                title=_("%(village)s积分制评分条例(第%(number)s版)")
+                % {"village": village.name, "number": version.number},
+                body=f"{change}\n\n{_('现行评分条例')}:\n{_table_text(rows)}",
+                min_days=notice_days,
+                actor=actor,
+                subject=version,
+                kind="points_rules",
+            )
+    return version
+
+
+def apply_parameters(parameters: PointsParameters, *, actor: Any) -> list[RuleVersion]:
+    """Load the county's table and every village's effective table (idempotent)."""
+    villages = list(OrgUnit.objects.filter(level=OrgUnit.Level.VILLAGE))
+    known = {v.code for v in villages} | {v.path for v in villages}
+    unknown = [o.village for o in parameters.village_overrides if o.village not in known]
+    if unknown:
+        raise PointsError(_("规则覆盖指向不存在的村: %s") % ", ".join(unknown))
+    changed = [apply_table(None, parameters.rules, actor=actor, notice_days=parameters.notice_days)]
+    for village in villages:
+        table = effective_table(parameters, village)
+        changed.append(apply_table(village, table, actor=actor, notice_days=parameters.notice_days))
+    return [version for version in changed if version is not None]
+
+
+def rule_for(village: OrgUnit, code: str) -> Rule:
+    """The village's current rule with ``code``; a clear error when there is none."""
+    rule = Rule.objects.filter(village=village, active=True, code=code).first()
+    if rule is None:
+        raise PointsError(_("本村评分条例中没有条目“%s”。") % code)
+    return rule
+
+
+def current_rules(village: OrgUnit):
+    return Rule.objects.filter(village=village, active=True)

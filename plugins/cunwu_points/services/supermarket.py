@@ -1,0 +1,237 @@
+"""The points supermarket: catalogue, redemption and its reversal.
+
+A redemption is one transaction of three writes that either all happen or none does:
+
+1. stock is taken with a conditional ``UPDATE … SET stock = stock - n WHERE stock >= n`` (no read first,
+   so two operators can never both sell the last item);
+2. the points move in the ledger, whose own conditional debit refuses an overdraft;
+3. the :class:`Redemption` row, unique on the client's key, so a retried request returns the first one.
+
+If 2 or 3 fails the transaction rolls back and the stock taken in 1 is back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cunwu.audit.services import record, snapshot
+from cunwu.ledger.errors import IdempotencyConflict, InsufficientBalance
+from cunwu.ledger.services import reverse, transfer
+from cunwu.orgs.models import OrgUnit
+from cunwu.roles.permissions import has_role
+from cunwu_points.errors import (
+    InsufficientPoints,
+    KeyReused,
+    LimitReached,
+    NotRedemptionDay,
+    OutOfStock,
+    PointsError,
+    YearClosed,
+)
+from cunwu_points.models import Item, Passbook, Redemption
+from cunwu_points.periods import period_bounds
+from cunwu_points.policy import parameters
+
+OPERATORS = ("supermarket_operator",)
+ITEM_FIELDS = ("name", "description", "price", "stock", "limit_per_person", "limit_period", "active")
+
+
+def _require_operator(actor: Any, unit: OrgUnit) -> None:
+    if not has_role(actor, *OPERATORS, org_unit=unit):
+        raise PointsError(_("您不是%s积分超市的管理员。") % unit.name)
+
+
+def add_item(org_unit: OrgUnit, *, actor: Any, **fields: Any) -> Item:
+    """Put a good or service in the catalogue of the supermarket run by ``org_unit``."""
+    _require_operator(actor, org_unit)
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise PointsError(_("未知字段: %s") % ", ".join(sorted(unknown)))
+    if Decimal(fields.get("price", 0)) <= 0:
+        raise PointsError(_("所需积分必须大于 0。"))
+    with transaction.atomic():
+        item = Item.objects.create(org_unit=org_unit, **fields)
+        record(actor=actor, action="points.item_added", target=item, after=snapshot(item))
+    return item
+
+
+def update_item(item: Item, *, actor: Any, **fields: Any) -> Item:
+    """Change price, stock, limits or the season flag; every change is audited."""
+    _require_operator(actor, item.org_unit)
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise PointsError(_("未知字段: %s") % ", ".join(sorted(unknown)))
+    if "price" in fields and Decimal(fields["price"]) <= 0:
+        raise PointsError(_("所需积分必须大于 0。"))
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        before = snapshot(item)
+        for name, value in fields.items():
+            setattr(item, name, value)
+        item.save(update_fields=list(fields))
+        record(actor=actor, action="points.item_changed", target=item, before=before, after=snapshot(item))
+    return item
+
+
+def check_redemption_day(day: dt.date | None = None) -> None:
+    """Refuse outside the policy's redemption days, saying when the next one is."""
+    day = day or timezone.localdate()
+    schedule = parameters().redemption
+    if schedule.is_redemption_day(day):
+        return
+    following = schedule.next_redemption_day(day)
+    when = date_format(following, "Y年n月j日") if following else _("另行通知")
+    raise NotRedemptionDay(_("今天不是积分兑换日, 下一个兑换日: %s。") % when)
+
+
+def _same_request(existing: Redemption, passbook: Passbook, item: Item, quantity: int) -> Redemption:
+    if (existing.passbook_id, existing.item_id, existing.quantity) != (passbook.pk, item.pk, quantity):
+        raise KeyReused(_("该请求编号已用于另一笔兑换。"))
+    return existing
+
+
+def _check_person_limit(passbook: Passbook, item: Item, quantity: int) -> None:
+    if item.limit_per_person is None:
+        return
+    # Serialise this passbook's redemptions so two counters cannot both pass the per-person limit.
+    Passbook.objects.select_for_update().filter(pk=passbook.pk).first()
+    start, end = period_bounds(timezone.localdate(), item.limit_period)
+    taken = Redemption.objects.filter(
+        passbook=passbook,
+        item=item,
+        reversed_at__isnull=True,
+        created_at__date__gte=start,
+        created_at__date__lt=end,
+    ).aggregate(n=Sum("quantity", default=0))["n"]
+    if taken + quantity > item.limit_per_person:
+        raise LimitReached(
+            _("“%(item)s”每人%(period)s限兑%(limit)s件, 已兑%(taken)s件。")
+            % {
+                "item": item.name,
+                "period": item.get_limit_period_display(),
+                "limit": item.limit_per_person,
+                "taken": taken,
+            }
+        )
+
+
+def redeem(passbook: Passbook, item: Item, *, quantity: int = 1, key: str, actor: Any) -> Redemption:
+    """Redeem ``quantity`` of ``item`` with the passbook's redeemable points; idempotent on ``key``."""
+    existing = Redemption.objects.filter(key=key).first()
+    if existing is not None:
+        return _same_request(existing, passbook, item, quantity)
+    if quantity < 1:
+        raise PointsError(_("数量至少为 1。"))
+    book = passbook.book
+    if book.closed_at is not None:
+        raise YearClosed(_("%s年度积分已结转, 不能再兑换。") % book.year)
+    if not item.active:
+        raise OutOfStock(_("“%s”本季不供应。") % item.name)
+    shop = item.org_unit.path
+    if book.village.path != shop and not book.village.path.startswith(shop + "/"):
+        raise PointsError(
+            _("“%(item)s”不在%(village)s可兑换的超市中。") % {"item": item.name, "village": book.village.name}
+        )
+    _require_operator(actor, item.org_unit)
+    check_redemption_day()
+    points = item.price * quantity
+    try:
+        with transaction.atomic():
+            _check_person_limit(passbook, item, quantity)
+            taken = (
+                Item.objects.filter(pk=item.pk, active=True)
+                .filter(Q(stock__isnull=True) | Q(stock__gte=quantity))
+                .update(stock=F("stock") - quantity)
+            )
+            if not taken:
+                raise OutOfStock(_("“%s”库存不足。") % item.name)
+            try:
+                posted = transfer(
+                    debit=passbook.account,
+                    credit=book.redemption_account,
+                    amount=points,
+                    memo=_("兑换 %(item)s ×%(n)s") % {"item": item.name, "n": quantity},
+                    actor=actor,
+                    idempotency_key=f"points-redeem:{key}",
+                )
+            except InsufficientBalance as exc:
+                raise InsufficientPoints(
+                    _("可兑换积分不足: 需要 %(need)s 分。") % {"need": points.normalize()}
+                ) from exc
+            except IdempotencyConflict as exc:
+                raise KeyReused(_("该请求编号已用于另一笔兑换。")) from exc
+            redemption = Redemption.objects.create(
+                key=key,
+                passbook=passbook,
+                item=item,
+                quantity=quantity,
+                points=points,
+                transaction=posted,
+                operator=actor,
+            )
+            record(
+                actor=actor,
+                action="points.redeemed",
+                target=redemption,
+                after={"passbook": passbook.pk, "item": item.pk, "quantity": quantity, "points": str(points)},
+            )
+    except IntegrityError:
+        # The same key committed by a concurrent request: answer as the first one did.
+        existing = Redemption.objects.filter(key=key).first()
+        if existing is None:
+            raise
+        return _same_request(existing, passbook, item, quantity)
+    return redemption
+
+
+def reverse_redemption(redemption: Redemption, *, reason: str, actor: Any) -> Redemption:
+    """Undo a redemption with a compensating ledger entry; the points and the stock come back."""
+    if not reason.strip():
+        raise PointsError(_("冲正须填写原因。"))
+    with transaction.atomic():
+        redemption = (
+            Redemption.objects.select_for_update().select_related("item", "transaction").get(pk=redemption.pk)
+        )
+        _require_operator(actor, redemption.item.org_unit)
+        if redemption.is_reversed:
+            raise PointsError(_("该兑换已冲正。"))
+        before = snapshot(redemption)
+        redemption.reversal_transaction = reverse(
+            redemption.transaction,
+            reason=reason,
+            actor=actor,
+            idempotency_key=f"points-redeem-reversal:{redemption.pk}",
+        )
+        Item.objects.filter(pk=redemption.item_id, stock__isnull=False).update(
+            stock=F("stock") + redemption.quantity
+        )
+        redemption.reversed_at, redemption.reversed_by, redemption.reversal_reason = (
+            timezone.now(),
+            actor,
+            reason.strip(),
+        )
+        redemption.save(
+            update_fields=["reversal_transaction", "reversed_at", "reversed_by", "reversal_reason"]
+        )
+        record(
+            actor=actor,
+            action="points.redemption_reversed",
+            target=redemption,
+            before=before,
+            after=snapshot(redemption),
+            reason=reason,
+        )
+    return redemption
+
+
+def catalogue_for(village: OrgUnit):
+    """Items offered to a village's passbooks now: its own shop's and those of units above it."""
+    return Item.objects.filter(active=True, org_unit__in=village.ancestors_and_self())
