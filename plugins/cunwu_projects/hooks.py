@@ -1,3 +1,57 @@
-"""Hook implementations of the 项目流程 plugin (see cunwu.plugins.hookspecs)."""
+"""Hook implementations of the 项目流程 plugin (see cunwu.plugins.hookspecs).
 
-from cunwu.plugins.hookspecs import hookimpl  # noqa: F401
+Modules with models, views or trust-service imports are imported inside the hooks: this module is
+imported when the plugin host starts, before Django's app registry is ready.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+from cunwu.plugins.hookspecs import hookimpl
+from cunwu_projects.params import ProjectsParameters
+
+
+@hookimpl
+def cunwu_parameters_schema() -> type:
+    return ProjectsParameters
+
+
+@hookimpl
+def cunwu_menu_items(request: Any, county: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": _("公共服务项目"),
+            "url": "/projects/",
+            "order": 35,
+            "description": _("项目征集、评分、决策、公示、审批、实施与报账"),
+        }
+    ]
+
+
+@hookimpl
+def cunwu_periodic_tasks() -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "projects-deadlines",
+            "task": "cunwu_projects.tasks.scan_deadlines",
+            "schedule": crontab(hour=6, minute=30),
+        }
+    ]
+
+
+@hookimpl
+def cunwu_onboard_county(county: Any, pack: dict[str, Any]) -> None:
+    from cunwu_projects.onboarding import ensure_meeting_bodies
+
+    ensure_meeting_bodies(pack)
+
+
+@hookimpl
+def cunwu_province_metrics(county: Any, year: int) -> dict[str, Any]:
+    from cunwu_projects.reports import province_metrics
+
+    return province_metrics(year)
