@@ -45,9 +45,10 @@ def test_record_writes_one_masked_row_that_outlives_its_actor(resident, clerk, d
             reason="更正",
             request=request,
         )
+    clerk_id = clerk.pk
     clerk.delete()
     entry = AuditEntry.objects.get(pk=entry.pk)
-    assert (entry.actor_id, entry.actor_name) == (clerk.pk, "李文书")
+    assert (entry.actor_id, entry.actor_name) == (clerk_id, "李文书")
     assert entry.changed_fields == ["phone"]
     assert entry.before["id_card"] == "110101********1234"
     assert entry.before["phone"] == "138****5678" and entry.after["phone"] == "139****1111"

@@ -2,6 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+from cunwu.meetings.api import MeetingViewSet
+
 router = SimpleRouter()
+router.register("meetings", MeetingViewSet, basename="meeting")
 
 urlpatterns = router.urls
