@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from PIL import ExifTags, Image
@@ -51,7 +51,7 @@ def test_photo_is_reencoded_without_metadata_and_hashed(secretary, village, phot
     exif = image.getexif()
     assert not exif.get_ifd(ExifTags.IFD.GPSInfo)
     assert ExifTags.Base.Make not in exif
-    assert evidence.location is None
+    assert evidence.location == "" and evidence.coordinates is None
     assert evidence.captured_at == timezone.make_aware(dt.datetime(2026, 5, 1, 9, 30))
     assert (evidence.width, evidence.height) == (64, 48)
     with evidence.file.open("rb") as handle:
@@ -72,7 +72,10 @@ def test_location_kept_in_database_only_when_policy_says(county_a, secretary, vi
         source_sha256="",
     )
     evidence = services.attach(photo(exif=gps_exif()), target=village, actor=secretary)
-    assert evidence.location == {"lat": pytest.approx(19.26), "lon": pytest.approx(109.05)}
+    assert evidence.coordinates == (pytest.approx(19.26), pytest.approx(109.05))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT location FROM evidence_evidencefile WHERE id = %s", [evidence.pk])
+        assert "19.26" not in cursor.fetchone()[0]  # encrypted at rest
     assert not stored_image(evidence).getexif().get_ifd(ExifTags.IFD.GPSInfo)
 
 

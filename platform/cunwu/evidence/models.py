@@ -17,6 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cunwu.pii.fields import EncryptedTextField
+
 
 def evidence_path(instance: EvidenceFile, filename: str) -> str:
     """``evidence/<yyyy>/<mm>/<sha256[:2]>/<uuid><ext>``: unique per upload whatever the original name.
@@ -51,9 +53,9 @@ class EvidenceFile(models.Model):
     width = models.PositiveIntegerField(_("宽"), null=True, blank=True)
     height = models.PositiveIntegerField(_("高"), null=True, blank=True)
     captured_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
-    # Where a photo was taken, kept only when the county's policy says so (personal_data.keep_photo_location);
-    # never left inside the stored file.
-    location = models.JSONField(_("拍摄位置"), null=True, blank=True)
+    # Where a photo was taken ("lat,lon"), kept only when the county's policy says so
+    # (personal_data.keep_photo_location); never left inside the stored file, encrypted here (PIPL Art. 28).
+    location = EncryptedTextField(_("拍摄位置"), blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
     )
@@ -68,6 +70,14 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def coordinates(self) -> tuple[float, float] | None:
+        """(latitude, longitude) in degrees, when the location was kept."""
+        if not self.location:
+            return None
+        lat, lon = self.location.split(",")
+        return float(lat), float(lon)
 
     @property
     def is_image(self) -> bool:

@@ -48,7 +48,7 @@ def store(
         width=prepared.width,
         height=prepared.height,
         captured_at=prepared.captured_at or captured_at,
-        location=prepared.location,
+        location=f"{prepared.location['lat']},{prepared.location['lon']}" if prepared.location else "",
         uploaded_by=actor,
         note=note,
     )
