@@ -3,7 +3,9 @@
 Every installed plugin is registered once at start-up. A county sees only the plugins enabled for it:
 :func:`hooks_for` hands out pluggy ``subset_hook_caller`` proxies that leave the others out. The proxies
 are cached per county and enablement version (``County.plugins_version``), as pytest caches its per-path
-hook proxies; a change of enablement bumps the version and so invalidates the cache.
+hook proxies; a change of enablement bumps the version and so invalidates the cache. Callers are only
+cached outside transactions (a version read inside one may be rolled back and later reused), and
+saving an enablement clears them in-process at once (``cunwu.tenancy.signals``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import pluggy
+from django.db import connection
 
 from cunwu.plugins import hookspecs
 from cunwu.plugins.discovery import plugin_entry_points
@@ -103,8 +106,13 @@ def hooks_for(county: County) -> CountyHooks:
     hooks = _county_hooks.get(key)
     if hooks is None:
         hooks = CountyHooks(plugin_manager(), frozenset(county.enabled_plugin_slugs()))
-        _county_hooks[key] = hooks
+        if not connection.in_atomic_block:
+            _county_hooks[key] = hooks
     return hooks
+
+
+def forget_county_hooks() -> None:
+    _county_hooks.clear()
 
 
 def all_hooks() -> Any:

@@ -47,8 +47,11 @@ def _sync_plugins(county: County, validated: ValidatedPack) -> bool:
             row.enabled, row.parameters = enabled, parameters
             row.save()
             changed = True
-    removed = PluginEnablement.objects.filter(county=county, enabled=True).exclude(plugin__in=seen)
-    changed |= removed.update(enabled=False) > 0
+    # Row by row (not .update()) so that post_save clears this process's caches.
+    for row in PluginEnablement.objects.filter(county=county, enabled=True).exclude(plugin__in=seen):
+        row.enabled = False
+        row.save(update_fields=["enabled", "updated_at"])
+        changed = True
     return changed
 
 
