@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from cunwu.audit.models import AuditEntry
 from cunwu.meetings import services
 from cunwu.meetings.models import Attendance, Decision, Meeting
 from cunwu.orgs.models import OrgUnit
@@ -37,8 +38,11 @@ def test_api_walks_a_meeting_from_schedule_to_decision(client, council, resident
         "/api/meetings/",
         {"body": council.pk, "held_on": "2026-03-10", "place": "村委会议室", "agenda": "道路硬化"},
         content_type="application/json",
+        HTTP_USER_AGENT="FieldTablet/2",
     )
     assert created.status_code == 201, created.content
+    trail = AuditEntry.objects.get(action="meetings.meeting.schedule", target_id=str(created.json()["id"]))
+    assert (trail.ip_address, trail.user_agent) == ("127.0.0.1", "FieldTablet/2")  # from the request
     url = f"/api/meetings/{created.json()['id']}/"
     signed = client.post(
         url + "sign-in/",
