@@ -135,3 +135,17 @@ def test_database_refuses_changing_evidence(secretary, village, photo):
     evidence = services.attach(photo(), target=village, actor=secretary)
     with pytest.raises(DatabaseError, match="refused"), transaction.atomic():
         EvidenceFile.objects.filter(pk=evidence.pk).update(sha256="0" * 64)
+
+
+def test_s3_keys_carry_the_county(county_a, county_b, settings):
+    """With AWS_STORAGE_BUCKET_NAME set, keys are <AWS_LOCATION>/<schema>/evidence/… (no network needed)."""
+    from cunwu.evidence.storage import CountyS3Storage
+
+    settings.AWS_STORAGE_BUCKET_NAME = "evidence-bucket"
+    settings.AWS_LOCATION = "cunwu"
+    storage = CountyS3Storage()
+    key_a = storage._normalize_name("evidence/2026/11/ab/x.jpg")
+    with schema_context(county_b.schema_name):
+        key_b = storage._normalize_name("evidence/2026/11/ab/x.jpg")
+    assert key_a == f"cunwu/{county_a.schema_name}/evidence/2026/11/ab/x.jpg"
+    assert key_b == f"cunwu/{county_b.schema_name}/evidence/2026/11/ab/x.jpg"
