@@ -40,7 +40,19 @@ class CoreEntry:
 CORE_ENTRIES: tuple[CoreEntry, ...] = (
     CoreEntry("orgs:index", _("组织架构"), _("乡镇、村(社区)、村民小组与各类组织"), 10),
     CoreEntry("disclosure:index", _("公示公告"), _("村务公开与公示期"), 20),
-    CoreEntry("meetings:index", _("会议决策"), _("会议签到、记录与表决"), 30),
+    CoreEntry(
+        "meetings:index",
+        _("会议决策"),
+        _("会议签到、记录与表决"),
+        30,
+        (
+            "village_secretary",
+            "committee_member",
+            "council_member",
+            "supervisory_member",
+            "township_official",
+        ),
+    ),
     CoreEntry("ledger:index", _("资金与积分账"), _("账户、流水与核对"), 40),
     CoreEntry(
         "roles:index",
@@ -49,7 +61,9 @@ CORE_ENTRIES: tuple[CoreEntry, ...] = (
         70,
         ("county_admin"),
     ),
-    CoreEntry("audit:index", _("操作日志"), _("每一次变更的记录"), 80, ("county_admin",)),
+    CoreEntry(
+        "audit:index", _("操作日志"), _("每一次变更的记录"), 80, ("county_admin", "supervisory_member")
+    ),
     CoreEntry("web:policy", _("政策版本"), _("现行政策包与历次版本"), 90, ("county_admin",)),
 )
 
