@@ -258,6 +258,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # Plugins' beat entries run only in the counties that enable the plugin (see cunwu.plugins.periodic).
 CELERY_BEAT_SCHEDULER = "cunwu.plugins.periodic:PluginAwareScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Core entries run in every county.
+CELERY_BEAT_SCHEDULE = {
+    "audit-purge-expired": {"task": "cunwu.audit.purge_expired", "schedule": 24 * 60 * 60},
+}
 
 # --- logging: every record carries the county ----------------------------------------------------------
 LOGGING = {
