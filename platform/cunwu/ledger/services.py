@@ -322,11 +322,13 @@ def seal(ledger: Ledger | int) -> int:
     """Seal committed, unsealed entries into the chain; the count, or -1 if another sealer is at work.
 
     Called after every posting commits; also by :func:`record_checkpoint`, the verifier and the
-    periodic task, so entries left pending by a skipped seal are sealed soon after.
+    periodic task, so entries left pending by a skipped seal are sealed soon after. In its own
+    transaction the seal commits asynchronously (migration 0003); inside a caller's transaction it
+    never changes how that transaction commits.
     """
     ledger_id = ledger.pk if isinstance(ledger, Ledger) else ledger
     with connection.cursor() as cursor:
-        cursor.execute("SELECT ledger_seal(%s)", [ledger_id])
+        cursor.execute("SELECT ledger_seal(%s, %s)", [ledger_id, not connection.in_atomic_block])
         return cursor.fetchone()[0]
 
 
