@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from PIL import ExifTags, Image
 
+from cunwu.audit.models import AuditEntry
 from cunwu.evidence import services
 from cunwu.evidence.errors import EvidenceRejected
 from cunwu.evidence.models import EvidenceFile
@@ -58,6 +59,8 @@ def test_photo_is_reencoded_without_metadata_and_hashed(secretary, village, phot
         assert hashlib.sha256(handle.read()).hexdigest() == evidence.sha256
     assert evidence.uploaded_by == secretary
     assert list(services.files_for(village, category="photo")) == [evidence]
+    entry = AuditEntry.objects.get(action="evidence.attach", target_id=str(evidence.pk))
+    assert entry.org_path == village.path and entry.after["sha256"] == evidence.sha256
 
 
 def test_location_kept_in_database_only_when_policy_says(county_a, secretary, village, photo):

@@ -8,6 +8,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from cunwu.audit.models import AuditEntry
 from cunwu.disclosure import services
 from cunwu.disclosure.errors import AlreadySuperseded, NoticeImmutable, PostingPeriodNotEnded
 from cunwu.disclosure.models import Notice
@@ -31,6 +32,9 @@ def test_posted_notice_has_period_and_valid_hash(secretary, village):
     assert notice.last_day == dt.date(2026, 11, 29)
     assert len(notice.content_hash) == 64
     assert services.verify_notice(Notice.objects.get(pk=notice.pk))
+    entry = AuditEntry.objects.get(action="disclosure.post", target_id=str(notice.pk))
+    assert entry.actor_id == secretary.pk and entry.org_path == village.path
+    assert entry.after["content_hash"] == notice.content_hash
 
 
 def test_service_has_no_update_and_model_refuses_save_and_delete(secretary, village):

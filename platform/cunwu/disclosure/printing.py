@@ -13,7 +13,6 @@ import qrcode
 from django.db import connection
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from cunwu.disclosure.models import Notice
 from cunwu.disclosure.services import attachments_of
@@ -46,6 +45,9 @@ def _image_data_uri(evidence) -> str:
 
 
 def render_pdf(notice: Notice, *, request: HttpRequest | None = None) -> bytes:
+    # Imported here: WeasyPrint takes ~3 s to import, which every process would otherwise pay at start.
+    from weasyprint import HTML
+
     url = public_url(notice, request)
     attachments = list(attachments_of(notice))
     html = render_to_string(

@@ -11,8 +11,7 @@ from typing import Any
 
 from django.db import models
 
-from cunwu.evidence.models import EvidenceFile
-from cunwu.orgs.models import OrgUnit
+from cunwu.evidence.models import EvidenceFile, org_unit_of
 from cunwu.roles.permissions import has_role
 
 STAFF_ROLES = (
@@ -27,16 +26,6 @@ STAFF_ROLES = (
     "quality_group",
     "station_staff",
 )
-
-
-def org_unit_of(target: models.Model | None) -> OrgUnit | None:
-    if isinstance(target, OrgUnit):
-        return target
-    for attribute in ("org_unit", "village", "group"):
-        unit = getattr(target, attribute, None)
-        if isinstance(unit, OrgUnit):
-            return unit
-    return None
 
 
 def can_attach(user: Any, target: models.Model) -> bool:

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cunwu.orgs.models import OrgUnit
 from cunwu.pii.fields import EncryptedTextField
 
 
@@ -29,6 +30,17 @@ def evidence_path(instance: EvidenceFile, filename: str) -> str:
     day = instance.uploaded_at or timezone.now()
     ext = PurePosixPath(filename).suffix.lower()
     return f"evidence/{day:%Y}/{day:%m}/{instance.sha256[:2]}/{instance.uuid.hex}{ext}"
+
+
+def org_unit_of(target: models.Model | None) -> OrgUnit | None:
+    """The org unit a target belongs to: itself, or its ``org_unit``/``village``/``group`` reference."""
+    if isinstance(target, OrgUnit):
+        return target
+    for attribute in ("org_unit", "village", "group"):
+        unit = getattr(target, attribute, None)
+        if isinstance(unit, OrgUnit):
+            return unit
+    return None
 
 
 class EvidenceFile(models.Model):
@@ -70,6 +82,12 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def org_path(self) -> str:
+        """The target's org path ("" outside the org tree): scopes the audit trail of this file."""
+        unit = org_unit_of(self.target)
+        return unit.path if unit else ""
 
     @property
     def coordinates(self) -> tuple[float, float] | None:
