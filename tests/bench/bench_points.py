@@ -1,0 +1,270 @@
+"""Benchmark: redemptions per second through the real service, against a one-statement SQL floor.
+
+``run()`` onboards a throwaway county (``tests/points/pack.toml`` under a random slug) in the configured
+database, then measures, with the same number of threads (each its own connection):
+
+* ``points_redeem_hot``: every thread redeems from one passbook and one item;
+* ``points_redeem_spread``: each redemption picks one of 1,000 passbooks (and one of 20 items);
+* the floor: ``WITH d AS (UPDATE … SET balance = balance - x WHERE id = … AND balance >= x RETURNING id)
+  INSERT … SELECT FROM d`` in autocommit, on one row and on 1,000 rows of a plain table.
+
+``ratio`` is service / floor. A final phase hammers one passbook whose balance and one item whose stock
+are both short, and counts overdrafts and oversells (must be 0). The county is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+THREADS = int(os.environ.get("CUNWU_BENCH_THREADS", "4"))
+SECONDS = float(os.environ.get("CUNWU_BENCH_SECONDS", "4"))
+PASSBOOKS = 1000
+PACK = Path(__file__).resolve().parents[1] / "points" / "pack.toml"
+
+
+def _setup_django() -> None:
+    """Django set up on the configured database, its public schema migrated (new counties copy the template)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cunwu.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+
+
+def _threads(worker: Callable[[int, float], int]) -> tuple[int, float]:
+    """Run ``worker(thread_index, deadline) -> operations`` on every thread: (operations, seconds)."""
+    counts = [0] * THREADS
+    barrier = threading.Barrier(THREADS + 1)
+
+    def body(index: int) -> None:
+        barrier.wait()
+        counts[index] = worker(index, time.monotonic() + SECONDS)
+
+    threads = [threading.Thread(target=body, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.monotonic()
+    for thread in threads:
+        thread.join()
+    return sum(counts), time.monotonic() - started
+
+
+def _timed(worker: Callable[[int, float], int]) -> float:
+    """Operations per second of ``worker`` on every thread."""
+    operations, seconds = _threads(worker)
+    return operations / seconds
+
+
+def _in_county(county, work: Callable[[], int]) -> int:
+    from django.db import connection
+
+    connection.set_tenant(county)
+    try:
+        return work()
+    finally:
+        connection.close()
+
+
+class Bench:
+    def __init__(self, county) -> None:
+        from django.contrib.auth import get_user_model
+        from django.utils import timezone
+
+        from cunwu.ledger.services import transfer
+        from cunwu.orgs.models import OrgUnit, Resident
+        from cunwu.roles.models import RoleAssignment
+        from cunwu_points.services import supermarket
+        from cunwu_points.services.passbooks import passbook_for
+
+        self.county = county
+        self.village = OrgUnit.objects.get(code="hongyang")
+        group = OrgUnit.objects.filter(parent=self.village).first()
+        self.operator = get_user_model().objects.create_user(
+            username="bench-operator", password=uuid.uuid4().hex
+        )
+        RoleAssignment.objects.create(user=self.operator, role="supermarket_operator", org_unit=self.village)
+        year = timezone.localdate().year
+        self.passbooks = []
+        for index in range(PASSBOOKS):
+            person = Resident.objects.create(name=f"压测{index}", group=group)
+            self.passbooks.append(passbook_for(person, year))
+        book = self.passbooks[0].book
+        for passbook in self.passbooks:
+            transfer(
+                debit=book.issuance_account,
+                credit=passbook.account,
+                amount=Decimal("1000000"),
+                memo="bench",
+                actor=None,
+            )
+        self.items = [
+            supermarket.add_item(
+                self.village, actor=self.operator, name=f"商品{i}", price=Decimal("1"), stock=10**7
+            )
+            for i in range(20)
+        ]
+        self.supermarket = supermarket
+
+    def redeem_loop(self, choose: Callable[[random.Random], tuple]) -> Callable[[int, float], int]:
+        from cunwu_points.models import Item, Passbook
+
+        def worker(index: int, deadline: float) -> int:
+            def work() -> int:
+                rng = random.Random(index)
+                passbooks = {
+                    p.pk: p
+                    for p in Passbook.objects.select_related(
+                        "book__village", "book__redemption_account", "account"
+                    )
+                }
+                items = {
+                    i.pk: i for i in Item.objects.select_related("org_unit").filter(org_unit=self.village)
+                }
+                done = 0
+                while time.monotonic() < deadline:
+                    passbook_pk, item_pk = choose(rng)
+                    self.supermarket.redeem(
+                        passbooks[passbook_pk], items[item_pk], key=uuid.uuid4().hex, actor=self.operator
+                    )
+                    done += 1
+                return done
+
+            return _in_county(self.county, work)
+
+        return worker
+
+    def floor_loop(self, rows: int) -> Callable[[int, float], int]:
+        def worker(index: int, deadline: float) -> int:
+            def work() -> int:
+                from django.db import connection
+
+                rng = random.Random(index)
+                done = 0
+                with connection.cursor() as cursor:
+                    while time.monotonic() < deadline:
+                        cursor.execute(
+                            "WITH d AS (UPDATE bench_floor_account SET balance = balance - %s"
+                            " WHERE id = %s AND balance >= %s RETURNING id)"
+                            " INSERT INTO bench_floor_entry (account_id, amount) SELECT id, %s FROM d",
+                            [Decimal("1"), rng.randrange(rows) + 1, Decimal("1"), Decimal("-1")],
+                        )
+                        done += 1
+                return done
+
+            return _in_county(self.county, work)
+
+        return worker
+
+    def make_floor(self, rows: int) -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_floor_entry, bench_floor_account")
+            cursor.execute(
+                "CREATE TABLE bench_floor_account (id bigint PRIMARY KEY, balance numeric(18,2) NOT NULL"
+                " CHECK (balance >= 0))"
+            )
+            cursor.execute(
+                "CREATE TABLE bench_floor_entry (id bigserial PRIMARY KEY, account_id bigint NOT NULL,"
+                " amount numeric(18,2) NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
+            )
+            cursor.execute(
+                "INSERT INTO bench_floor_account SELECT g, 100000000 FROM generate_series(1, %s) g", [rows]
+            )
+
+    def integrity(self) -> tuple[int, int, int]:
+        """Hammer a passbook short of points and an item short of stock: (accepted, overdrafts, oversells)."""
+        from cunwu.ledger.services import balance
+        from cunwu.ledger.services import transfer as post
+        from cunwu.orgs.models import Resident
+        from cunwu_points.errors import InsufficientPoints, OutOfStock
+        from cunwu_points.models import Item, Passbook, Redemption
+        from cunwu_points.services.passbooks import passbook_for
+
+        year = self.passbooks[0].book.year
+        person = Resident.objects.create(name="压测短缺", group=self.passbooks[0].resident.group)
+        passbook = passbook_for(person, year)
+        post(
+            debit=passbook.book.issuance_account,
+            credit=passbook.account,
+            amount=Decimal("30"),
+            memo="bench",
+            actor=None,
+        )
+        item = self.supermarket.add_item(
+            self.village, actor=self.operator, name="限量", price=Decimal("2"), stock=10
+        )
+        attempts = THREADS * 10
+
+        def worker(index: int, deadline: float) -> int:
+            def work() -> int:
+                mine = Passbook.objects.select_related("book__village", "account").get(pk=passbook.pk)
+                goods = Item.objects.select_related("org_unit").get(pk=item.pk)
+                accepted = 0
+                for _ in range(attempts // THREADS):
+                    try:
+                        self.supermarket.redeem(mine, goods, key=uuid.uuid4().hex, actor=self.operator)
+                        accepted += 1
+                    except (InsufficientPoints, OutOfStock):
+                        pass
+                return accepted
+
+            return _in_county(self.county, work)
+
+        accepted, _seconds = _threads(worker)
+        item.refresh_from_db()
+        recorded = Redemption.objects.filter(passbook=passbook).count()
+        overdrafts = int(balance(passbook.account) < 0) + max(0, recorded * 2 - 30)
+        oversells = max(0, recorded - 10) + int(item.stock != 10 - recorded) + int(recorded != accepted)
+        return accepted, overdrafts, oversells
+
+
+def run() -> list[str]:
+    _setup_django()
+    from django.db import connection
+
+    from cunwu.policy.packs import validate_pack
+    from cunwu.tenancy.onboarding import onboard
+
+    slug = "bench" + uuid.uuid4().hex[:8]
+    county = onboard(
+        validate_pack(PACK.read_text(encoding="utf-8").replace("pointsx", slug)), actor="bench"
+    ).county
+    connection.set_tenant(county)
+    try:
+        bench = Bench(county)
+        hot_passbook, hot_item = bench.passbooks[0].pk, bench.items[0].pk
+        passbook_ids = [p.pk for p in bench.passbooks]
+        item_ids = [i.pk for i in bench.items]
+        hot = _timed(bench.redeem_loop(lambda rng: (hot_passbook, hot_item)))
+        spread = _timed(bench.redeem_loop(lambda rng: (rng.choice(passbook_ids), rng.choice(item_ids))))
+        bench.make_floor(PASSBOOKS)
+        floor_hot = _timed(bench.floor_loop(1))
+        floor_spread = _timed(bench.floor_loop(PASSBOOKS))
+        connection.set_tenant(county)
+        accepted, overdrafts, oversells = bench.integrity()
+        return [
+            f"bench: points_redeem_hot {hot:.0f} /s ratio={hot / floor_hot:.2f} (floor {floor_hot:.0f} /s, {THREADS} threads)",
+            f"bench: points_redeem_spread {spread:.0f} /s ratio={spread / floor_spread:.2f} "
+            f"(floor {floor_spread:.0f} /s, {PASSBOOKS} passbooks)",
+            f"bench: points_overdrafts {overdrafts} count (short passbook and stock: {accepted} accepted of "
+            f"{THREADS * 10}, expected 10)",
+            f"bench: points_oversells {oversells} count",
+        ]
+    finally:
+        connection.set_schema_to_public()
+        county.delete(force_drop=True)
+
+
+if __name__ == "__main__":
+    print("\n".join(run()))
