@@ -91,3 +91,26 @@ def test_evidence_panel_upload_and_download(browser, village, county_a, host_cli
     assert browser.get(f"/evidence/{evidence.uuid}/").status_code == 200
     anonymous = host_client(county_a).get(f"/evidence/{evidence.uuid}/")
     assert anonymous.status_code == 302
+
+
+def test_pages_check_roles(county_a, host_client, make_user, village, secretary):
+    from cunwu.disclosure import services
+
+    notice = services.post_notice(org_unit=village, title="公示", body="正文", min_days=3, actor=secretary)
+    anonymous = host_client(county_a)
+    assert anonymous.get("/disclosure/").status_code == 302
+    assert anonymous.get("/disclosure/new/").status_code == 302
+    villager = host_client(county_a)
+    villager.force_login(make_user(role="villager", org_unit=village))
+    assert villager.get("/disclosure/").status_code == 403
+    assert villager.get(notice.get_public_url()).status_code == 200
+    supervisor = host_client(county_a)
+    supervisor.force_login(make_user(role="supervisory_member", org_unit=village))
+    assert supervisor.get(notice.get_absolute_url()).status_code == 200
+    assert supervisor.get("/disclosure/new/").status_code == 403
+    assert (
+        supervisor.post(
+            f"/disclosure/{notice.pk}/supersede/", {"title": "t", "body": "b", "reason": "r"}
+        ).status_code
+        == 403
+    )

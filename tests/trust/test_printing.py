@@ -97,3 +97,19 @@ def test_portal_lists_by_village_without_login(county_a, host_client, notice, se
     only_west = client.get(f"/disclosure/public/?township={township.pk}").content.decode()
     assert "周村积分排名公示" in only_west and "红阳村2026年度" not in only_west
     assert "周村积分排名公示" not in client.get("/disclosure/public/?status=ended").content.decode()
+
+
+def test_public_url_without_request_uses_county_domain(county_a, notice):
+    from cunwu.disclosure.printing import public_url
+
+    assert public_url(notice) == f"http://alpha.localhost/disclosure/public/{notice.uuid}/"
+
+
+def test_printout_of_corrected_notice_says_so(county_a, notice, secretary, tmp_path):
+    from cunwu.disclosure.printing import render_pdf
+
+    services.supersede(notice, title="更正后的方案公示", body="新正文", reason="预算调整", actor=secretary)
+    pdf = tmp_path / "old.pdf"
+    pdf.write_bytes(render_pdf(notice))
+    text = pdf_text(pdf)
+    assert "已更正" in text and "更正后的方案公示" in text

@@ -59,6 +59,7 @@ def render_pdf(notice: Notice, *, request: HttpRequest | None = None) -> bytes:
             "attachments": attachments,
             "images": [(a, _image_data_uri(a)) for a in attachments if a.is_image],
             "org_units": notice.org_unit.ancestors_and_self(),
+            "newer": notice.latest_version() if notice.is_superseded else None,
         },
     )
     return HTML(string=html).write_pdf()
