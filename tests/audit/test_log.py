@@ -79,6 +79,9 @@ def test_filters_by_actor_action_type_and_date(entries, make_user, host_client, 
     page = client.get("/audit/", {"action": "orgunit"})
     assert "orgs.orgunit.update" in page.text and "ledger.transfer" not in page.text
     assert "没有符合条件的记录" in client.get("/audit/", {"actor": "无此人"}).text
+    entry = AuditEntry.objects.get(action="orgs.orgunit.update")
+    detail = client.get(f"/audit/{entry.pk}/")
+    assert "已变更" in detail.text and "周" in detail.text
 
 
 @pytest.mark.parametrize("url", ["/audit/export.xlsx", "/api/audit/entries/export/"])
