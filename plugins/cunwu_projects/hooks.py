@@ -33,6 +33,20 @@ def cunwu_menu_items(request: Any, county: Any) -> list[dict[str, Any]]:
 
 
 @hookimpl
+def cunwu_urlpatterns() -> list[Any]:
+    from cunwu_projects.urls import urlpatterns
+
+    return urlpatterns
+
+
+@hookimpl
+def cunwu_api_urlpatterns() -> list[Any]:
+    from cunwu_projects.api_urls import urlpatterns
+
+    return urlpatterns
+
+
+@hookimpl
 def cunwu_periodic_tasks() -> list[dict[str, Any]]:
     return [
         {

@@ -231,6 +231,11 @@ class ProjectStep(models.Model):
         return self.project.village.path
 
     @property
+    def village(self) -> OrgUnit:
+        """The org unit evidence and audit entries of this step are filed under."""
+        return self.project.village
+
+    @property
     def spec(self):
         return self.project.rules.step(self.code)
 
@@ -358,6 +363,10 @@ class PhotoPoint(models.Model):
 
     def __str__(self) -> str:
         return self.place
+
+    @property
+    def village(self) -> OrgUnit:
+        return self.project.village
 
 
 class ProjectPost(models.Model):

@@ -157,7 +157,9 @@ class HiringPlugin:
         return None
 
 
-def test_posts_are_handed_over_when_a_hiring_plugin_answers(village, cadres):
+def test_posts_are_handed_over_when_a_hiring_plugin_answers(dashu, village, cadres):
+    from cunwu.tenancy.models import PluginEnablement
+
     secretary, _official = cadres
     project = services.start_project(
         village=village,
@@ -178,6 +180,9 @@ def test_posts_are_handed_over_when_a_hiring_plugin_answers(village, cadres):
     plugin = HiringPlugin()
     plugin_manager().register(plugin, name="hiring-test")
     try:
+        # Installed but off in this county: nobody answers, the post keeps waiting.
+        assert implementation.hand_over_posts(project, actor=secretary) == 0
+        PluginEnablement.objects.create(county=dashu, plugin="hiring-test", enabled=True)
         assert implementation.hand_over_posts(project, actor=secretary) == 1
     finally:
         plugin_manager().unregister(plugin)
