@@ -1,4 +1,15 @@
 """Pages of ledger on a county's host."""
 
+from django.urls import path
+
+from cunwu.ledger import views
+
 app_name = "ledger"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.ledger_detail, name="detail"),
+    path("<int:pk>/verify/", views.verification, name="verify"),
+    path("<int:pk>/checkpoints/", views.checkpoints, name="checkpoints"),
+    path("<int:pk>/checkpoints/record/", views.record_checkpoint, name="record_checkpoint"),
+    path("accounts/<int:pk>/", views.account_statement, name="account"),
+]

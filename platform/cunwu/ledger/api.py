@@ -1,0 +1,165 @@
+"""REST endpoints of the ledger: read ledgers, accounts and transactions; verify; record checkpoints.
+
+Postings themselves are made by the modules that own them (points redemptions, fund payments), each
+through its own endpoint and rules; this API is for checking the books.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cunwu.ledger import selectors, services
+from cunwu.ledger.models import Account, Entry, Ledger, LedgerCheckpoint, Transaction
+from cunwu.ledger.verify import verify_ledger
+from cunwu.roles.permissions import RolePermission
+
+
+class LedgerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Ledger
+        fields = ["id", "code", "name", "kind", "org_unit", "created_at"]
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Account
+        fields = ["id", "ledger", "code", "name", "owner_type", "owner_id", "allow_negative", "balance"]
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    account_code = serializers.CharField(source="account.code", read_only=True)
+
+    class Meta:
+        model = Entry
+        fields = ["id", "account", "account_code", "amount", "sequence", "prev_hash", "hash"]
+
+
+class TransactionSerializer(serializers.ModelSerializer):
+    entries = EntrySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Transaction
+        fields = [
+            "id",
+            "ledger",
+            "memo",
+            "actor_name",
+            "created_at",
+            "reverses",
+            "reason",
+            "fingerprint",
+            "entries",
+        ]
+
+
+class CheckpointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LedgerCheckpoint
+        fields = ["id", "ledger", "sequence", "head_hash", "created_at"]
+        read_only_fields = ["sequence", "head_hash", "created_at"]
+
+
+class LedgerVerificationSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    first_bad_entry_id = serializers.IntegerField(allow_null=True)
+    first_bad_sequence = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+    entries_checked = serializers.IntegerField()
+    checkpoints_checked = serializers.IntegerField()
+    head_sequence = serializers.IntegerField()
+    head_hash = serializers.CharField()
+    balance_mismatches = serializers.ListField(child=serializers.DictField())
+
+
+class TransactionFilter(django_filters.FilterSet):
+    account = django_filters.NumberFilter(field_name="entries__account", distinct=True)
+    created_from = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_to = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+
+    class Meta:
+        model = Transaction
+        fields = ["ledger", "account", "created_from", "created_to"]
+
+
+class LedgerViewSet(viewsets.ReadOnlyModelViewSet):
+    """台账: finance offices and supervisory committees of the ledger's org unit."""
+
+    serializer_class = LedgerSerializer
+    permission_classes = [RolePermission.for_roles(*selectors.READER_ROLES)]
+    filterset_fields = ["kind", "org_unit"]
+    search_fields = ["code", "name"]
+    ordering_fields = ["code", "name", "created_at"]
+
+    def get_queryset(self):
+        return selectors.visible_ledgers(self.request.user).order_by("code")
+
+    @extend_schema(responses=LedgerVerificationSerializer)
+    @action(detail=True)
+    def verify(self, request: Request, pk: str | None = None) -> Response:
+        """Seal pending entries, recompute the chain and report the first bad entry."""
+        return Response(LedgerVerificationSerializer(verify_ledger(self.get_object())).data)
+
+
+class AccountViewSet(viewsets.ReadOnlyModelViewSet):
+    """账户 with cached balances; a villager sees only the accounts of their own resident record."""
+
+    serializer_class = AccountSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["ledger", "owner_type", "owner_id", "allow_negative"]
+    search_fields = ["code", "name"]
+    ordering_fields = ["code", "name", "balance"]
+
+    def get_queryset(self):
+        return selectors.visible_accounts(self.request.user).order_by("ledger_id", "code")
+
+
+class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
+    """交易 with their entries; filter by ledger, account and time."""
+
+    serializer_class = TransactionSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = TransactionFilter
+    search_fields = ["memo", "reason"]
+    ordering_fields = ["created_at", "id"]
+
+    def get_queryset(self):
+        entries = Entry.objects.select_related("account").order_by("id")
+        return (
+            selectors.visible_transactions(self.request.user)
+            .prefetch_related(Prefetch("entries", queryset=entries))
+            .order_by("-id")
+        )
+
+
+class CheckpointViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """检查点 (published chain heads). POST records the current head of ``ledger`` (finance office)."""
+
+    serializer_class = CheckpointSerializer
+    permission_classes = [RolePermission.for_roles(*selectors.READER_ROLES)]
+    filterset_fields = ["ledger"]
+    ordering_fields = ["created_at", "sequence"]
+
+    def get_queryset(self):
+        return LedgerCheckpoint.objects.filter(
+            ledger__in=selectors.visible_ledgers(self.request.user)
+        ).order_by("-id")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ledger = get_object_or_404(
+            selectors.visible_ledgers(request.user), pk=serializer.validated_data["ledger"].pk
+        )
+        if not selectors.can_record_checkpoint(request.user, ledger):
+            raise PermissionDenied
+        checkpoint = services.record_checkpoint(ledger, actor=request.user)
+        return Response(self.get_serializer(checkpoint).data, status=status.HTTP_201_CREATED)
