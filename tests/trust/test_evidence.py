@@ -152,3 +152,13 @@ def test_s3_keys_carry_the_county(county_a, county_b, settings):
         key_b = storage._normalize_name("evidence/2026/11/ab/x.jpg")
     assert key_a == f"cunwu/{county_a.schema_name}/evidence/2026/11/ab/x.jpg"
     assert key_b == f"cunwu/{county_b.schema_name}/evidence/2026/11/ab/x.jpg"
+
+
+def test_decompression_bomb_is_refused_before_decoding(secretary, village):
+    """A small PNG (tens of KB) that would decode to 144 million pixels."""
+    bomb = io.BytesIO()
+    Image.new("1", (12000, 12000)).save(bomb, "PNG")
+    assert bomb.tell() < 1_000_000
+    with pytest.raises(EvidenceRejected, match="像素"):
+        services.attach(SimpleUploadedFile("bomb.png", bomb.getvalue()), target=village, actor=secretary)
+    assert not EvidenceFile.objects.exists()

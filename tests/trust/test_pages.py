@@ -56,7 +56,7 @@ def test_post_page_refuses_bad_attachment_and_foreign_unit(browser, village):
             "attachments": [SimpleUploadedFile("a.jpg", b"txt")],
         },
     )
-    assert bad.status_code == 200 and "无法识别的图片" in bad.content.decode()
+    assert bad.status_code == 200 and "无法识别的文件" in bad.content.decode()
     foreign = OrgUnit.objects.get(path="west/zhoucun")
     refused = browser.post(
         "/disclosure/new/", {"org_unit": foreign.pk, "title": "t", "body": "b", "min_days": 7}

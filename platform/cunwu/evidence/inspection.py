@@ -105,20 +105,21 @@ def _exif_location(exif: Image.Exif) -> dict | None:
 
 
 def _prepare_image(data: bytes, name: str, keep_location: bool) -> PreparedFile:
+    too_many = _("图片像素过多:上限为 %(mp)s 百万像素。") % {"mp": round(MAX_PIXELS / 1_000_000, 1)}
     with warnings.catch_warnings():
         # Pillow warns (and later refuses) above its own pixel limit; treat the warning as a refusal too.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS))
-            fmt = image.format
             if image.width * image.height > MAX_PIXELS:
-                raise EvidenceRejected(
-                    _("图片像素过多:上限为 %(mp)s 百万像素。") % {"mp": round(MAX_PIXELS / 1_000_000, 1)}
-                )
+                raise EvidenceRejected(too_many)
+            fmt = image.format
             exif = image.getexif()
             image.load()
-        except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise EvidenceRejected(_("无法识别的图片,或图片过大。")) from exc
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise EvidenceRejected(too_many) from exc
+        except UnidentifiedImageError as exc:
+            raise EvidenceRejected(_("无法识别的文件:只接受 JPEG、PNG、WebP 图片或 PDF 文件。")) from exc
         except (OSError, SyntaxError, ValueError) as exc:
             raise EvidenceRejected(_("图片已损坏,无法读取。")) from exc
     captured_at = _exif_datetime(exif)
