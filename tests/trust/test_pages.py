@@ -38,6 +38,11 @@ def test_post_page_then_list_detail_export(browser, village):
     detail = browser.get(notice.get_absolute_url()).content.decode()
     assert "哈希校验通过" in detail and "票据.jpg" in detail
     assert "红阳村三季度财务公开" in browser.get("/disclosure/?q=财务").content.decode()
+    assert (
+        "红阳村三季度财务公开"
+        in browser.get(f"/disclosure/?unit={village.pk}&status=current").content.decode()
+    )
+    assert "红阳村三季度财务公开" not in browser.get("/disclosure/?status=ended").content.decode()
     export = browser.get("/disclosure/?format=xlsx")
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["红阳村三季度财务公开"]

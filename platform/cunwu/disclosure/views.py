@@ -21,6 +21,7 @@ from cunwu.disclosure.forms import NoticeForm, PortalFilterForm, SupersedeForm
 from cunwu.disclosure.models import Notice
 from cunwu.disclosure.selectors import VIEW_ROLES, filter_notices, staff_notices, with_state
 from cunwu.evidence.errors import EvidenceRejected
+from cunwu.orgs.models import OrgUnit
 from cunwu.roles.permissions import role_required, units_for
 
 PAGE_SIZE = 20
@@ -49,7 +50,10 @@ def _add_errors(form, error: ValidationError) -> None:
 def index(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
-    notices = filter_notices(staff_notices(request.user), status=status, q=q)
+    units = units_for(request.user, *VIEW_ROLES).exclude(level=OrgUnit.Level.GROUP)
+    unit_id = request.GET.get("unit", "")
+    unit = units.filter(pk=unit_id).first() if unit_id.isdigit() else None
+    notices = filter_notices(staff_notices(request.user), unit=unit, status=status, q=q)
     if request.GET.get("format") == "xlsx":
         return exports.notices_workbook_response(notices)
     return render(
@@ -59,6 +63,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "page": _page(request, notices),
             "q": q,
             "status": status,
+            "units": units,
+            "unit": unit,
             "query": _query_without_page(request),
             "can_post": units_for(request.user, *services.POSTER_ROLES).exists(),
         },
