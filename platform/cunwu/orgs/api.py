@@ -111,9 +111,7 @@ class RevealSerializer(serializers.Serializer):
 
 class ResidentFilter(filters.FilterSet):
     id_card = filters.CharFilter(method="by_id_card", label="身份证号(精确)")
-    org_unit = filters.ModelChoiceFilter(
-        queryset=OrgUnit.objects.all(), method="in_subtree", label="组织单元"
-    )
+    org_unit = filters.NumberFilter(method="in_subtree", label="组织单元ID(含下级)")
 
     class Meta:
         model = Resident
@@ -122,7 +120,10 @@ class ResidentFilter(filters.FilterSet):
     def by_id_card(self, queryset, name, value):
         return queryset.with_id_card(value)
 
-    def in_subtree(self, queryset, name, unit):
+    def in_subtree(self, queryset, name, unit_id):
+        unit = OrgUnit.objects.filter(pk=unit_id).first()
+        if unit is None:
+            return queryset.none()
         return queryset.filter(Q(org_path=unit.path) | Q(org_path__startswith=unit.path + "/"))
 
 

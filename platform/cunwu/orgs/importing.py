@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from cunwu.orgs.models import Household, ImportJob, OrgUnit, Resident
-from cunwu.orgs.validators import id_card_birth_date, id_card_gender, id_card_problem, phone_problem
+from cunwu.orgs.validators import check_id_card, id_card_gender, phone_problem
 from cunwu.pii import crypto
 
 RESIDENT_SHEET = "村民"
@@ -148,7 +148,7 @@ class _Validator:
     def __init__(self, *, on_existing: str) -> None:
         self.on_existing = on_existing
         self.errors: list[RowError] = []
-        self.hash = crypto.lookup_hasher()
+        self.hash = crypto.lookup_hash
         units = OrgUnit.objects.values_list("id", "parent_id", "level", "name", "path")
         by_id = {u[0]: u for u in units}
         self.groups: dict[tuple[str, str, str], tuple[int | None, str]] = {}
@@ -168,6 +168,7 @@ class _Validator:
         )
         self.existing_names = set(Resident.objects.filter(id_card_hash="").values_list("group_id", "name"))
         self.seen_hashes: dict[str, int] = {}
+        self.heads: dict[tuple[tuple[str, str, str], str], int] = {}
         self.skipped = 0
 
     def error(self, row: int, column: str, reason: str, sheet: str = RESIDENT_SHEET) -> None:
@@ -240,8 +241,9 @@ class _Validator:
             self.error(number, "村民小组", _("村民小组不存在:%(path)s") % {"path": "/".join(key)})
         id_card = values.get("身份证号", "").upper()
         id_hash = ""
+        born = None
         if id_card:
-            problem = id_card_problem(id_card, today=today)
+            problem, born = check_id_card(id_card, today=today)
             if problem:
                 self.error(number, "身份证号", problem)
             else:
@@ -265,6 +267,10 @@ class _Validator:
             self.error(number, "户号", _("不能超过40个字符"))
         elif flags["户主"] and not household:
             self.error(number, "户号", _("户主必须填写户号"))
+        elif flags["户主"]:
+            first = self.heads.setdefault((key, household), number)
+            if first != number:
+                self.error(number, "户主", _("该户已在第%(row)d行填写户主") % {"row": first})
         if len(self.errors) > errors_before:
             return None
         skip = self.on_existing == "skip"
@@ -290,7 +296,7 @@ class _Validator:
             "phone_hash": self.hash(phone) if phone else "",
             "is_party_member": flags["党员"],
             "gender": id_card_gender(id_card) if id_card else "",
-            "birth_date": id_card_birth_date(id_card) if id_card else None,
+            "birth_date": born,
         }
 
 
@@ -354,16 +360,44 @@ def _unit(parent: OrgUnit | None, level: str, name: str, population: int | None 
     return unit
 
 
+def _resident_rows(
+    plan: Plan,
+    ids: list[int],
+    groups: dict[tuple[str, str, str], tuple[int, str]],
+    households: dict[tuple[int, str], int],
+) -> Iterator[tuple]:
+    """COPY rows, encrypted as they are streamed: the server indexes one batch while the next is encrypted."""
+    encrypt = crypto.encrypt
+    now = timezone.now()
+    for pk, resident in zip(ids, plan.residents, strict=True):
+        group_id, path = groups[resident["group"]]
+        yield (
+            pk,
+            resident["name"],
+            encrypt(resident["id_card"]) if resident["id_card"] else "",
+            resident["id_hash"],
+            encrypt(resident["phone"]) if resident["phone"] else "",
+            resident["phone_hash"],
+            households[(group_id, resident["household"])] if resident["household"] else None,
+            group_id,
+            path,
+            resident["gender"],
+            resident["birth_date"],
+            resident["is_party_member"],
+            "{}",
+            True,
+            now,
+        )
+
+
 def write(plan: Plan) -> dict[str, int]:
     """Write a validated plan in one transaction; returns what was created."""
     created = {"units": 0, "households": 0, "residents": 0, "skipped": plan.skipped}
     with transaction.atomic():
+        units_before = OrgUnit.objects.count()
         for township, village, group, population in plan.units:
-            before = OrgUnit.objects.count()
-            t = _unit(None, OrgUnit.Level.TOWNSHIP, township)
-            v = _unit(t, OrgUnit.Level.VILLAGE, village)
-            _unit(v, OrgUnit.Level.GROUP, group, population)
-            created["units"] += OrgUnit.objects.count() - before
+            _unit(_unit(_unit(None, "township", township), "village", village), "group", group, population)
+        created["units"] = OrgUnit.objects.count() - units_before
         groups = {
             (g.parent.parent.name, g.parent.name, g.name): (g.id, g.path)
             for g in OrgUnit.objects.filter(level=OrgUnit.Level.GROUP).select_related("parent__parent")
@@ -372,53 +406,26 @@ def write(plan: Plan) -> dict[str, int]:
             ((group_id, number), pk)
             for pk, group_id, number in Household.objects.values_list("id", "group_id", "number")
         )
-        new_households: dict[tuple[int, str], dict[str, Any]] = {}
+        new_households: dict[tuple[int, str], str] = {}  # (group id, number) → address
         for resident in plan.residents:
-            group_id, _path = groups[resident["group"]]
-            key = (group_id, resident["household"])
+            key = (groups[resident["group"]][0], resident["household"])
             if resident["household"] and key not in households and key not in new_households:
-                new_households[key] = {"address": resident["address"], "head": None}
-        for key, pk in zip(
-            new_households, _reserve_ids(Household._meta.db_table, len(new_households)), strict=True
-        ):
-            households[key] = pk
+                new_households[key] = resident["address"]
+        household_ids = _reserve_ids(Household._meta.db_table, len(new_households))
+        households.update(zip(new_households, household_ids, strict=True))
         resident_ids = _reserve_ids(Resident._meta.db_table, len(plan.residents))
-        encrypt = crypto.encrypt
-        now = timezone.now()
-        rows = []
-        heads: dict[int, int] = {}
-        for pk, resident in zip(resident_ids, plan.residents, strict=True):
-            group_id, path = groups[resident["group"]]
-            household_id = (
-                households.get((group_id, resident["household"])) if resident["household"] else None
-            )
-            if resident["is_head"] and household_id is not None:
-                heads[household_id] = pk
-            rows.append(
-                (
-                    pk,
-                    resident["name"],
-                    encrypt(resident["id_card"]) if resident["id_card"] else "",
-                    resident["id_hash"],
-                    encrypt(resident["phone"]) if resident["phone"] else "",
-                    resident["phone_hash"],
-                    household_id,
-                    group_id,
-                    path,
-                    resident["gender"],
-                    resident["birth_date"],
-                    resident["is_party_member"],
-                    "{}",
-                    True,
-                    now,
-                )
-            )
+        heads = {
+            households[(groups[r["group"]][0], r["household"])]: pk
+            for pk, r in zip(resident_ids, plan.residents, strict=True)
+            if r["is_head"]
+        }
+        # Foreign keys are DEFERRABLE INITIALLY DEFERRED: households may name heads written just after.
         _copy(
             Household._meta.db_table,
             ("id", "number", "group_id", "address", "head_id"),
             (
-                (households[key], key[1], key[0], spec["address"], None)
-                for key, spec in new_households.items()
+                (households[key], key[1], key[0], address, heads.get(households[key]))
+                for key, address in new_households.items()
             ),
         )
         _copy(
@@ -427,17 +434,19 @@ def write(plan: Plan) -> dict[str, int]:
                 "id", "name", "id_card", "id_card_hash", "phone", "phone_hash", "household_id", "group_id",
                 "org_path", "gender", "birth_date", "is_party_member", "attributes", "active", "created_at",
             ),
-            rows,
+            _resident_rows(plan, resident_ids, groups, households),
         )  # fmt: skip
-        if heads:
+        new_ids = set(household_ids)
+        existing_heads = {h: r for h, r in heads.items() if h not in new_ids}
+        if existing_heads:
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"UPDATE {Household._meta.db_table} AS h SET head_id = v.head "
                     "FROM unnest(%s::bigint[], %s::bigint[]) AS v(household, head) WHERE h.id = v.household",
-                    [list(heads), list(heads.values())],
+                    [list(existing_heads), list(existing_heads.values())],
                 )
         created["households"] = len(new_households)
-        created["residents"] = len(rows)
+        created["residents"] = len(resident_ids)
     return created
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from operator import mul
 
 from django.utils.translation import gettext as _
 
@@ -13,8 +14,12 @@ _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
+_ZERO_OFFSET = ord("0") * sum(_WEIGHTS)
+
+
 def id_card_check_char(first17: str) -> str:
-    return _CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    """The GB 11643 check character (ISO 7064 MOD 11-2), computed on the ASCII codes in one C-level pass."""
+    return _CHECK_CHARS[(sum(map(mul, first17.encode(), _WEIGHTS)) - _ZERO_OFFSET) % 11]
 
 
 def id_card_birth_date(number: str) -> date | None:
@@ -31,14 +36,19 @@ def id_card_gender(number: str) -> str:
 
 def id_card_problem(number: str, *, today: date | None = None) -> str | None:
     """Why ``number`` (upper-cased) is not a valid 18-digit ID-card number, or ``None`` if it is."""
+    return check_id_card(number, today=today)[0]
+
+
+def check_id_card(number: str, *, today: date | None = None) -> tuple[str | None, date | None]:
+    """``(problem, birth date)``: the problem is ``None`` for a valid number (upper-cased)."""
     if not _ID_SHAPE.match(number):
-        return _("应为18位:17位数字加1位数字或X")
+        return _("应为18位:17位数字加1位数字或X"), None
     born = id_card_birth_date(number)
     if born is None or born.year < 1900 or born > (today or date.today()):
-        return _("出生日期无效")
+        return _("出生日期无效"), None
     if id_card_check_char(number[:17]) != number[17]:
-        return _("校验码错误")
-    return None
+        return _("校验码错误"), None
+    return None, born
 
 
 def phone_problem(number: str) -> str | None:

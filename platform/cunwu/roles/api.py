@@ -68,6 +68,7 @@ class RoleAssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     """Who holds which role where. Everyone sees their own; township officials those in their township;
     county admins all, and only they grant and revoke."""
 
+    queryset = RoleAssignment.objects.none()  # for the schema; requests use get_queryset
     serializer_class = RoleAssignmentSerializer
     filterset_fields = ["user", "role", "org_unit"]
     ordering_fields = ["valid_from", "role"]

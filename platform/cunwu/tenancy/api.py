@@ -30,6 +30,7 @@ class PluginEnablementSerializer(serializers.ModelSerializer):
 class PluginEnablementViewSet(viewsets.ReadOnlyModelViewSet):
     """The plugins of this county, on or off, with their validated parameters."""
 
+    queryset = PluginEnablement.objects.none()  # for the schema; requests use get_queryset
     serializer_class = PluginEnablementSerializer
     permission_classes = [COUNTY_ADMIN]
     filterset_fields = ["enabled"]
@@ -57,6 +58,7 @@ class PolicyVersionSerializer(serializers.ModelSerializer):
 class PolicyVersionViewSet(viewsets.ReadOnlyModelViewSet):
     """Every version of this county's policy pack, newest first (the history stays visible)."""
 
+    queryset = PolicyVersion.objects.none()  # for the schema; requests use get_queryset
     serializer_class = PolicyVersionSerializer
     permission_classes = [COUNTY_ADMIN]
     ordering_fields = ["number", "effective_from"]
