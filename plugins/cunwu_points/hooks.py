@@ -29,7 +29,7 @@ def cunwu_roles() -> list[dict[str, Any]]:
 
 @hookimpl
 def cunwu_menu_items(request: Any, county: Any) -> list[dict[str, Any]]:
-    from cunwu_points.views.menu import menu_items
+    from cunwu_points.menu import menu_items
 
     return menu_items(request)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
@@ -90,17 +89,6 @@ def passbook_for(person: Holder, year: int) -> Passbook:
             return Passbook.objects.create(book=book, account=account, **{field: holder})
     except IntegrityError:
         return Passbook.objects.select_related("book", "account").get(book=book, **{field: holder})
-
-
-def passbooks_of(person: Holder) -> Any:
-    """Every year's passbook of a person's holder, newest first (past years stay readable)."""
-    holder = holder_for(person)
-    field = "resident" if isinstance(holder, Resident) else "household"
-    return (
-        Passbook.objects.filter(**{field: holder})
-        .select_related("book", "book__village")
-        .order_by("-book__year")
-    )
 
 
 @dataclass(frozen=True)
