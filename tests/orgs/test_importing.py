@@ -141,3 +141,21 @@ def test_a_refused_upload_keeps_its_report(county_a, make_user):
         {"sheet": "村民", "row": 2, "column": "身份证号", "reason": "应为18位:17位数字加1位数字或X"}
     ]
     assert not Resident.objects.filter(name="钱七").exists()
+
+
+def test_a_large_upload_runs_in_a_worker_task(
+    county_a, make_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    from cunwu.orgs import importing, tasks
+
+    monkeypatch.setattr(importing, "ASYNC_THRESHOLD_BYTES", 10)
+    sent = []
+    monkeypatch.setattr(tasks.run_import_job, "delay", lambda job_id: sent.append(job_id))
+    text = ",".join(HEADER) + "\n" + f"西镇,周村,一组,Z9,是,周九,{id_card(11)},,否,\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_upload(SimpleUploadedFile("big.csv", text.encode()), actor=make_user("county_admin"))
+    assert job.status == ImportJob.Status.PENDING and sent == [job.pk]
+    assert tasks.run_import_job.run(job.pk) == ImportJob.Status.SUCCEEDED  # what the worker executes
+    job.refresh_from_db()
+    assert job.created["residents"] == 1 and job.processed_rows == job.total_rows == 1
+    assert tasks.run_import_job.run(job.pk) == "gone"  # a redelivered message does nothing

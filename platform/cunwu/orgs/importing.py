@@ -127,7 +127,7 @@ def read_sheets(path: Path | str, content: bytes | None = None) -> dict[str, lis
     sheets = {}
     for name in names:
         rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        sheets[name] = [[_cell(value) for value in row] for row in rows]
+        sheets[name] = [[v.strip() if type(v) is str else _cell(v) for v in row] for row in rows]
     if RESIDENT_SHEET not in sheets and ORG_SHEET not in sheets and names:
         sheets[RESIDENT_SHEET] = sheets[names[0]]  # a single-sheet workbook is the residents list
     return sheets
