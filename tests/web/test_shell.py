@@ -45,7 +45,8 @@ def test_county_admin_home_lists_the_modules_with_links(county_a, host_client, m
     client.force_login(make_user(role="county_admin"))
     html = client.get("/").content.decode()
     assert "甲县 · 村务工作台" in html
-    assert 'href="/policy/"' in html and "政策版本" in html  # a core module, as a card and in the menu
+    for url in ("/orgs/", "/disclosure/", "/meetings/", "/ledger/", "/roles/", "/audit/", "/policy/"):
+        assert html.count(f'href="{url}"') == 2  # every core module, in the menu and as a card
     assert "本县尚未启用任何插件。" in html  # alpha enables none: the empty state
     assert re.search(r'hx-headers=\'\{"X-CSRFToken": "\w+"\}\'', html)
 
@@ -54,8 +55,10 @@ def test_a_villager_does_not_see_admin_entries(county_a, host_client, make_user)
     client = host_client(county_a)
     client.force_login(make_user(role="villager"))
     html = client.get("/").content.decode()
-    assert 'href="/policy/"' not in html
-    assert client.get("/policy/").status_code == 403
+    assert 'href="/orgs/"' in html  # open to every signed-in user
+    for hidden in ("/policy/", "/audit/", "/roles/"):  # pages that would answer 403
+        assert f'href="{hidden}"' not in html
+        assert client.get(hidden).status_code == 403
 
 
 def test_error_pages_are_chinese(county_a, host_client, make_user):

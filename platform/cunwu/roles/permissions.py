@@ -83,6 +83,7 @@ def role_required(*codes: str) -> Callable:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapped.required_roles = codes  # read by the menu (cunwu.web.menu) to hide what cannot be opened
         return wrapped
 
     return decorator
