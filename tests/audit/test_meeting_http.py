@@ -124,7 +124,10 @@ def test_pages_schedule_sign_in_with_htmx_and_decide(client, council, residents)
         signed = client.post(
             f"/meetings/{meeting.pk}/sign-in/", {"residents": resident.pk}, HTTP_HX_REQUEST="true"
         )
-        assert "已签到" in signed.text and 'hx-swap-oob="true"' in signed.text
+        assert (
+            resident.name in signed.text
+            and f'id="candidate-{resident.pk}" hx-swap-oob="delete"' in signed.text
+        )
     assert "已达法定人数" in client.get(f"/meetings/{meeting.pk}/").text
     bad = client.post(
         f"/meetings/{meeting.pk}/decisions/",

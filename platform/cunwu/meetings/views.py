@@ -108,18 +108,20 @@ def candidates(request: HttpRequest, pk: int) -> HttpResponse:
 def sign_in(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, run=True)
     form = SignInForm(request.POST, meeting=meeting)
-    error = ""
+    error, signed_ids = "", []
     if not form.is_valid():
         error = _("请选择本村在册的签到人员。")
     else:
+        residents = form.cleaned_data["residents"]
         try:
-            services.sign_in(
-                meeting, form.cleaned_data["residents"], via=form.cleaned_data["via"], actor=request.user
-            )
+            services.sign_in(meeting, residents, via=form.cleaned_data["via"], actor=request.user)
         except MeetingError as refused:
             error = refused.message
+        else:
+            signed_ids = [resident.pk for resident in residents]
     if request.headers.get("HX-Request"):
-        return render(request, "meetings/_signed.html", _detail_context(request, meeting) | {"error": error})
+        context = _detail_context(request, meeting) | {"error": error, "signed_ids": signed_ids}
+        return render(request, "meetings/_signed.html", context)
     if error:
         messages.error(request, error)
     return redirect("meetings:detail", pk=meeting.pk)
