@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cunwu.orgs.models import OrgUnit
 from cunwu.roles.catalogue import roles_for
 from cunwu.roles.models import RoleAssignment
 from cunwu.roles.permissions import has_role, units_for
+from cunwu.roles.services import grant
+from cunwu.tenancy.models import PluginEnablement
 
 
 def _unit(path: str) -> OrgUnit:
@@ -91,3 +95,18 @@ def test_catalogue_has_the_core_roles_with_chinese_names(county_a):
     assert str(roles["township_official"].name) == "乡镇干部"
     assert roles["county_admin"].scope == "county"
     assert roles["villager"].scope == "group"
+
+
+def test_plugin_roles_exist_only_where_the_plugin_is_on(county_a, make_user):
+    assert "points_registrar" not in roles_for(county_a)
+    admin = make_user("county_admin")
+    with pytest.raises(ValidationError):
+        grant(make_user(), "points_registrar", org_unit=_unit("east/hongyang"), actor=admin)
+    PluginEnablement.objects.create(county=county_a, plugin="points", enabled=True)
+    county_a.plugins_version += 1
+    county_a.save(update_fields=["plugins_version"])
+    roles = roles_for(county_a)
+    assert str(roles["points_registrar"].name) == "积分登记员" and roles["points_registrar"].core is False
+    user = make_user()
+    grant(user, "points_registrar", org_unit=_unit("east/hongyang"), actor=admin)
+    assert has_role(user, "points_registrar", org_unit=_unit("east/hongyang/1"))
