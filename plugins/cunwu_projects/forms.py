@@ -13,6 +13,8 @@ class Styled(forms.Form):
     """Bootstrap classes on every widget, so templates render fields with one loop."""
 
     def __init__(self, *args, **kwargs):
+        # Several forms share a page: ids carry the form's name so that each label finds its own field.
+        kwargs.setdefault("auto_id", f"id_{type(self).__name__.lower()}_%s")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
@@ -44,7 +46,9 @@ class DocumentForm(Styled):
 
 
 class MeetingForm(Styled):
-    held_on = forms.DateField(label=_("会议日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(
+        label=_("会议日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     place = forms.CharField(label=_("地点"), max_length=200)
     agenda = forms.CharField(label=_("议题"))
     attendees = forms.ModelMultipleChoiceField(
@@ -103,7 +107,9 @@ class PhotoForm(Styled):
 
 
 class ExpenseForm(Styled):
-    spent_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    spent_on = forms.DateField(
+        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     item = forms.CharField(label=_("用途"), max_length=200)
     amount = forms.DecimalField(label=_("金额(元)"), max_digits=14, decimal_places=2)
 
@@ -115,7 +121,7 @@ class ProgressForm(Styled):
 class DisclosureForm(Styled):
     month = forms.DateField(
         label=_("公示月份"),
-        widget=forms.DateInput(attrs={"type": "month"}),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
 

@@ -191,7 +191,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "photo": forms.PhotoForm(),
                 "expense": forms.ExpenseForm(initial={"spent_on": today}),
                 "progress": forms.ProgressForm(initial={"percent": project.progress_percent}),
-                "disclosure": forms.DisclosureForm(initial={"month": today.strftime("%Y-%m")}),
+                "disclosure": forms.DisclosureForm(initial={"month": today}),
                 "post": forms.PostForm(),
             },
         )

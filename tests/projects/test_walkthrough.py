@@ -214,3 +214,26 @@ def test_monthly_disclosure_reminds_before_it_is_due_and_flags_it_after(village,
     assert Alert.objects.filter(project=project, kind=Alert.Kind.DISCLOSURE_OVERDUE).count() == 1
     states = [m.state for m in implementation.disclosure_schedule(project, due + dt.timedelta(days=1))]
     assert states[0] == "overdue"
+
+
+def test_province_metrics_and_the_periodic_task_come_from_the_hooks(dashu, village, cadres):
+    from cunwu.plugins.host import hooks_for
+    from cunwu_projects.tasks import scan_deadlines
+
+    secretary, _official = cadres
+    services.start_project(
+        village=village,
+        title="文化室",
+        category="livelihood",
+        location="村委会",
+        budget=Decimal("12000.50"),
+        actor=secretary,
+    )
+    hooks = hooks_for(dashu)
+    merged = {}
+    for answer in hooks.cunwu_province_metrics(county=dashu, year=timezone.localdate().year):
+        merged.update(answer)
+    assert merged["projects_started"] == 1 and merged["projects_budget"] == "12000.50"
+    entries = [e for answers in hooks.cunwu_periodic_tasks() for e in answers]
+    assert "cunwu_projects.tasks.scan_deadlines" in [e["task"] for e in entries]
+    assert scan_deadlines() == 0  # the task runs the deadline check in the county it is given
