@@ -11,6 +11,10 @@ from cunwu.orgs.models import Body, Membership, OrgUnit, Resident
 from cunwu.roles.models import RoleAssignment
 from cunwu.roles.permissions import has_role
 from cunwu.tenancy.models import PolicyVersion
+from tests.orgs.idcards import id_card
+
+NEW_ID = id_card(10957 * 1000 + 957)  # born 1980-01-01 (10957 days after 1950-01-01), order code 957: male
+BAD_CHECK = NEW_ID[:17] + ("0" if NEW_ID[17] != "0" else "1")
 
 
 def _client(host_client, county, user):
@@ -172,3 +176,34 @@ def test_county_admins_grant_and_revoke_roles(county_a, host_client, make_user):
     assert AuditEntry.objects.filter(action__in=["roles.grant", "roles.revoke"]).count() == 2
     codes = {r["code"] for r in admin_client.get("/api/role-assignments/catalogue/").json()}
     assert {"county_admin", "villager", "personal_data_viewer"} <= codes
+
+
+def test_registering_and_updating_a_resident(county_a, host_client, make_user, residents):
+    group = OrgUnit.objects.get(path="east/hongyang/2")
+    staff = make_user("station_staff", OrgUnit.objects.get(path="east/hongyang"))
+    client = _client(host_client, county_a, staff)
+    bad = client.post(
+        "/api/residents/", {"name": "新生", "group": group.pk, "id_card": BAD_CHECK, "phone": "12"}
+    )
+    assert bad.status_code == 400 and set(bad.json()) == {"id_card", "phone"}
+    duplicate = client.post(
+        "/api/residents/", {"name": "重复", "group": group.pk, "id_card": "11010519491231002x"}
+    )
+    assert duplicate.json() == {"id_card": ["该身份证号已登记"]}  # 东二 holds it
+    created = client.post(
+        "/api/residents/", {"name": "新生", "group": group.pk, "id_card": NEW_ID, "phone": "13700000000"}
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["id_card"] == NEW_ID[:6] + "********" + NEW_ID[-4:]
+    assert created.json()["phone"] == "137****0000"
+    resident = Resident.objects.get(pk=created.json()["id"])
+    assert resident.birth_date.isoformat() == "1980-01-01" and resident.gender == "M"
+    changed = client.patch(
+        f"/api/residents/{resident.pk}/",
+        {"phone": "13900000000", "reason": "换号"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200 and Resident.objects.get(pk=resident.pk).phone == "13900000000"
+    assert AuditEntry.objects.filter(action="orgs.update_resident", reason="换号").exists()
+    west = OrgUnit.objects.get(path="west/zhoucun/1")
+    assert client.post("/api/residents/", {"name": "外村", "group": west.pk}).status_code == 403

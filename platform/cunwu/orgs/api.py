@@ -127,16 +127,73 @@ class ResidentFilter(filters.FilterSet):
         return queryset.filter(Q(org_path=unit.path) | Q(org_path__startswith=unit.path + "/"))
 
 
-class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Residents the requester may see. Search by name (``search``) or exact ID-card number (``id_card``)."""
+class ResidentCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    group = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(level=OrgUnit.Level.GROUP))
+    id_card = serializers.CharField(max_length=18, required=False, allow_blank=True, write_only=True)
+    phone = serializers.CharField(max_length=11, required=False, allow_blank=True, write_only=True)
+    household = serializers.PrimaryKeyRelatedField(
+        queryset=Household.objects.all(), required=False, allow_null=True
+    )
+    is_party_member = serializers.BooleanField(required=False, default=False)
 
+
+class ResidentUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50, required=False)
+    phone = serializers.CharField(max_length=11, required=False, allow_blank=True, write_only=True)
+    is_party_member = serializers.BooleanField(required=False)
+    active = serializers.BooleanField(required=False)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, write_only=True)
+
+
+def _drf_error(invalid: DjangoValidationError) -> ValidationError:
+    return ValidationError(invalid.message_dict if hasattr(invalid, "error_dict") else invalid.messages)
+
+
+class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Residents the requester may see. Search by name (``search``) or exact ID-card number (``id_card``).
+
+    Registering and changing residents needs a registrar role on the resident's group.
+    """
+
+    queryset = Resident.objects.none()  # for the schema; requests use get_queryset
     serializer_class = ResidentSerializer
     filterset_class = ResidentFilter
     search_fields = ["name"]
     ordering_fields = ["name", "org_path", "birth_date", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return scoping.visible_residents(self.request.user).select_related("group")
+
+    def _require_registrar(self, group: OrgUnit) -> None:
+        if not has_role(self.request.user, *scoping.REGISTRAR_ROLES, org_unit=group):
+            raise PermissionDenied("无权登记该村民小组的村民")
+
+    @extend_schema(request=ResidentCreateSerializer, responses={201: ResidentSerializer})
+    def create(self, request, *args, **kwargs):
+        payload = ResidentCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        self._require_registrar(payload.validated_data["group"])
+        try:
+            resident = services.register_resident(actor=request.user, **payload.validated_data)
+        except DjangoValidationError as invalid:
+            raise _drf_error(invalid) from invalid
+        return Response(ResidentSerializer(resident).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ResidentUpdateSerializer, responses=ResidentSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        resident = self.get_object()
+        self._require_registrar(resident.group)
+        payload = ResidentUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        changes = dict(payload.validated_data)
+        reason = changes.pop("reason", "")
+        try:
+            resident = services.update_resident(resident, actor=request.user, reason=reason, **changes)
+        except DjangoValidationError as invalid:
+            raise _drf_error(invalid) from invalid
+        return Response(ResidentSerializer(resident).data)
 
     @extend_schema(
         request=RevealSerializer,

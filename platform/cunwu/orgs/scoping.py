@@ -19,8 +19,10 @@ STAFF_ROLES = (
     "station_staff",
     "personal_data_viewer",
 )
-# Roles that may change organisation data (memberships, imports of their unit).
+# Roles that may change organisation data (memberships of their unit's bodies).
 MANAGER_ROLES = ("township_official", "village_secretary")
+# Roles that register residents and keep their records up to date.
+REGISTRAR_ROLES = ("township_official", "village_secretary", "station_staff")
 
 
 def own_resident(user: Any) -> Resident | None:

@@ -1,4 +1,5 @@
-"""State changes of the organisation: seats on bodies. Each runs in one transaction with an audit row."""
+"""State changes of the organisation: residents and seats on bodies. Each runs in one transaction with an
+audit row."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cunwu.audit.services import record, snapshot
-from cunwu.orgs.models import Body, Membership, Resident
+from cunwu.orgs.models import Body, Household, Membership, OrgUnit, Resident
+from cunwu.orgs.validators import id_card_birth_date, id_card_gender, id_card_problem, phone_problem
 
 
 @transaction.atomic
@@ -51,3 +53,79 @@ def end_membership(membership: Membership, *, end_date: date, actor: Any, reason
         reason=reason,
     )
     return membership
+
+
+def _check_personal_numbers(id_card: str, phone: str, *, exclude_pk: int | None = None) -> dict[str, str]:
+    problems = {}
+    if id_card:
+        problem = id_card_problem(id_card)
+        if problem:
+            problems["id_card"] = problem
+        elif Resident.objects.with_id_card(id_card).exclude(pk=exclude_pk).exists():
+            problems["id_card"] = _("该身份证号已登记")
+    if phone and (problem := phone_problem(phone)):
+        problems["phone"] = problem
+    return problems
+
+
+@transaction.atomic
+def register_resident(
+    *,
+    name: str,
+    group: OrgUnit,
+    actor: Any,
+    id_card: str = "",
+    phone: str = "",
+    household: Household | None = None,
+    is_party_member: bool = False,
+) -> Resident:
+    """Register one resident (a newcomer, a newborn) with the same checks as an import."""
+    id_card = id_card.strip().upper()
+    problems = _check_personal_numbers(id_card, phone.strip())
+    if group.level != OrgUnit.Level.GROUP:
+        problems["group"] = _("请选择村民小组")
+    if household is not None and household.group_id != group.pk:
+        problems["household"] = _("该户不属于所选村民小组")
+    if problems:
+        raise ValidationError(problems)
+    born = id_card_birth_date(id_card) if id_card else None
+    resident = Resident.objects.create(
+        name=name,
+        group=group,
+        id_card=id_card,
+        phone=phone.strip(),
+        household=household,
+        is_party_member=is_party_member,
+        gender=id_card_gender(id_card) if id_card else "",
+        birth_date=born,
+    )
+    record(actor=actor, action="orgs.register_resident", target=resident, after=snapshot(resident))
+    return resident
+
+
+@transaction.atomic
+def update_resident(resident: Resident, *, actor: Any, reason: str = "", **changes: Any) -> Resident:
+    """Change a resident's name, phone, party membership or active flag (ID-card numbers do not change)."""
+    allowed = {"name", "phone", "is_party_member", "active"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(_("不能修改:%(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if "phone" in changes:
+        changes["phone"] = changes["phone"].strip()
+        problems = _check_personal_numbers("", changes["phone"])
+        if problems:
+            raise ValidationError(problems)
+    before = snapshot(resident)
+    for field, value in changes.items():
+        setattr(resident, field, value)
+    resident.save()
+    record(
+        actor=actor,
+        action="orgs.update_resident",
+        target=resident,
+        before=before,
+        after=snapshot(resident),
+        reason=reason,
+    )
+    return resident
