@@ -13,7 +13,9 @@ from cunwu_points.models import PERIODS, Rule
 class RegisterForm(forms.Form):
     resident = forms.ModelChoiceField(queryset=Resident.objects.none(), label=_("村民"))
     rule = forms.ModelChoiceField(queryset=Rule.objects.none(), label=_("评分条目"))
-    occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     photo = forms.ImageField(label=_("现场照片"), required=False)
 
@@ -24,7 +26,7 @@ class RegisterForm(forms.Form):
             "village"
         )
         self.fields["rule"].label_from_instance = lambda r: (
-            f"{r.village.name} · {r.behaviour} ({r.points:+g})"
+            f"{r.village.name} · {r.behaviour} ({r.points.normalize():+f})"
         )
         self.fields["resident"].queryset = residents
 
@@ -37,7 +39,9 @@ class BulkForm(forms.Form):
     )
     rule = forms.ModelChoiceField(queryset=Rule.objects.none(), label=_("评分条目"))
     title = forms.CharField(label=_("会议或活动"), max_length=200)
-    occurred_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("说明"), required=False)
 
     def __init__(self, *args, villages, residents, **kwargs) -> None:
@@ -47,14 +51,16 @@ class BulkForm(forms.Form):
             active=True, village__in=villages, evidence_required=False
         ).select_related("village")
         self.fields["rule"].label_from_instance = lambda r: (
-            f"{r.village.name} · {r.behaviour} ({r.points:+g})"
+            f"{r.village.name} · {r.behaviour} ({r.points.normalize():+f})"
         )
         self.fields["residents"].queryset = residents
 
 
 class ClaimForm(forms.Form):
     rule = forms.ModelChoiceField(queryset=Rule.objects.none(), label=_("评分条目"))
-    occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("事情经过"), widget=forms.Textarea(attrs={"rows": 3}))
     photo = forms.ImageField(label=_("照片"), required=False)
 

@@ -127,3 +127,23 @@ def test_the_plugin_is_absent_where_it_is_off(county_a, host_client, make_user):
     client.force_login(make_user("county_admin"))
     assert client.get("/points/").status_code == 404
     assert client.get("/api/points/rules/").status_code == 404
+
+
+def test_the_registrar_page_registers_for_review(hongyang, make_resident, staff, host_client, points_county):
+    registrar, _reviewer, _operator = staff(hongyang)
+    person = make_resident(hongyang, "黎阿妹")
+    client = host_client(points_county)
+    client.force_login(registrar)
+    form = client.get("/points/register/?q=黎").content.decode()
+    assert "黎阿妹" in form and "参加志愿服务 (+5)" in form
+    done = client.post(
+        "/points/register/",
+        {
+            "resident": person.pk,
+            "rule": rules.rule_for(hongyang, "volunteer").pk,
+            "occurred_on": timezone.localdate().isoformat(),
+        },
+        follow=True,
+    )
+    assert "已登记, 等待审核。" in done.content.decode()
+    assert PointsEvent.objects.filter(passbook__resident=person, status="pending").count() == 1
