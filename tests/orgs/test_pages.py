@@ -9,7 +9,7 @@ from django.db import connection
 from openpyxl import Workbook, load_workbook
 
 from cunwu.audit.models import AuditEntry
-from cunwu.orgs.models import ImportJob, OrgUnit
+from cunwu.orgs.models import ImportJob, OrgUnit, Resident
 
 
 def _client(host_client, county, user):
@@ -118,3 +118,21 @@ def test_bodies_pages(county_a, host_client, make_user):
     page = client.get("/orgs/bodies/").content.decode()
     assert "周村村民议事会" in page and "红阳村" not in page
     assert client.get("/orgs/imports/").status_code == 403
+
+
+def test_registering_a_resident_from_the_page(county_a, host_client, make_user, residents):
+    staff = make_user("village_secretary", OrgUnit.objects.get(path="east/hongyang"))
+    client = _client(host_client, county_a, staff)
+    form = client.get("/orgs/residents/new/").content.decode()
+    assert "红阳村 一组" in form and "周村" not in form
+    group = OrgUnit.objects.get(path="east/hongyang/1")
+    refused = client.post(
+        "/orgs/residents/new/", {"name": "重号", "group": group.pk, "id_card": "11010519491231002X"}
+    )
+    assert refused.status_code == 200 and "该身份证号已登记" in refused.content.decode()
+    done = client.post("/orgs/residents/new/", {"name": "新来的", "group": group.pk, "phone": "13600000000"})
+    resident = Resident.objects.get(name="新来的")
+    assert done.status_code == 302 and done["Location"].endswith(f"/orgs/residents/{resident.pk}/")
+    west = OrgUnit.objects.get(path="west/zhoucun/1")
+    assert client.post("/orgs/residents/new/", {"name": "外村", "group": west.pk}).status_code == 200
+    assert not Resident.objects.filter(name="外村").exists()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cunwu.orgs import scoping
 from cunwu.orgs.models import OrgUnit
+from cunwu.roles.permissions import scope_q
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -47,3 +48,39 @@ class ImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("文件不能超过50MB"))
         return upload
+
+
+class ResidentForm(forms.Form):
+    """Registering one resident; the service repeats every check an import makes."""
+
+    name = forms.CharField(
+        label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    group = forms.ModelChoiceField(
+        label=_("村民小组"),
+        queryset=OrgUnit.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    id_card = forms.CharField(
+        label=_("身份证号"),
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=11,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    is_party_member = forms.BooleanField(
+        label=_("党员"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups = OrgUnit.objects.filter(
+            scope_q(user, *scoping.REGISTRAR_ROLES), level=OrgUnit.Level.GROUP
+        ).select_related("parent")
+        self.fields["group"].queryset = groups
+        self.fields["group"].label_from_instance = lambda group: f"{group.parent.name} {group.name}"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("residents/", views.residents, name="residents"),
     path("residents/export.xlsx", views.residents_export, name="residents_export"),
+    path("residents/new/", views.resident_new, name="resident_new"),
     path("residents/<int:pk>/", views.resident_detail, name="resident"),
     path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident_reveal"),
     path("bodies/", views.bodies, name="bodies"),

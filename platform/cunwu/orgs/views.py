@@ -3,18 +3,21 @@ with their members, and the import page with its template, progress and per-row 
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cunwu.audit.exports import xlsx_response
-from cunwu.orgs import scoping
+from cunwu.orgs import scoping, services
 from cunwu.orgs.api import build_tree
-from cunwu.orgs.forms import ImportForm, ResidentSearchForm
+from cunwu.orgs.forms import ImportForm, ResidentForm, ResidentSearchForm
 from cunwu.orgs.importing import import_upload
 from cunwu.orgs.models import Body, ImportJob, Resident
 from cunwu.orgs.spreadsheets import residents_workbook, template_workbook
@@ -82,6 +85,22 @@ def residents_export(request: HttpRequest) -> HttpResponse:
     form = ResidentSearchForm(request.GET, user=request.user)
     rows = _searched_residents(request, form)[:EXPORT_LIMIT]
     return xlsx_response(residents_workbook(rows), f"residents-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@role_required(*scoping.REGISTRAR_ROLES)
+def resident_new(request: HttpRequest) -> HttpResponse:
+    """Register one resident in a group the user is registrar of."""
+    form = ResidentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident = services.register_resident(actor=request.user, **form.cleaned_data)
+        except ValidationError as invalid:
+            for field, errors in invalid.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已登记村民 %(name)s。") % {"name": resident.name})
+            return redirect("orgs:resident", pk=resident.pk)
+    return render(request, "orgs/resident_form.html", {"form": form})
 
 
 @login_required
