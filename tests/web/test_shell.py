@@ -6,6 +6,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.template.loader import render_to_string
 
 from cunwu.tenancy.models import County, PluginEnablement
 
@@ -84,6 +85,7 @@ def test_plugin_menu_entries_and_pages_follow_enablement(committed_county, host_
 
     home = client.get("/").content.decode()
     assert '<a class="nav-link" href="/hello/">Hello</a>' in home
+    assert home.index('href="/orgs/"') < home.index('href="/hello/"')  # sorted by "order" (10 < 99)
     assert client.get("/hello/").status_code == 200
 
 
@@ -103,3 +105,8 @@ def test_font_size_cookie_sets_the_page_class(county_a, host_client):
     assert 'data-font-size="xlarge" aria-pressed="true"' in html
     client.cookies["cunwu_font_size"] = "<script>"
     assert 'class="font-normal"' in client.get("/login/").content.decode()
+
+
+def test_server_error_page_stands_alone():
+    html = render_to_string("500.html")
+    assert "系统出错" in html and "/static/web/shell.css" in html
