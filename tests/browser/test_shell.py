@@ -60,3 +60,19 @@ def test_county_admin_sees_the_home_with_the_modules(
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("政策版本")
     expect(phone_page.get_by_text("现行版本")).to_be_visible()
     phone_page.screenshot(path="/tmp/cunwu-policy-phone.png", full_page=True)
+
+
+def test_every_menu_page_opens_without_errors(browser_page, live_url, browser_county, browser_user, login):
+    """Each module in the county admin's menu answers, with a heading and no CSP or script error."""
+    errors: list[str] = []
+    browser_page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    browser_page.on("pageerror", lambda error: errors.append(str(error)))
+    login(browser_page, browser_county, browser_user(role="county_admin"))
+    links = browser_page.locator("#main-nav .nav-link")
+    targets = [(links.nth(i).inner_text(), links.nth(i).get_attribute("href")) for i in range(links.count())]
+    assert len(targets) >= 8  # home and the seven core modules
+    for label, href in targets:
+        response = browser_page.goto(live_url(browser_county, href))
+        assert response.status == 200, (label, href, response.status)
+        expect(browser_page.locator("h1").first).to_be_visible()
+    assert errors == []
