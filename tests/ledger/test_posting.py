@@ -147,3 +147,19 @@ def test_an_unbalanced_statement_of_entries_is_refused(wallet):
     )
     with pytest.raises(DatabaseError, match="does not balance"), transaction.atomic():
         Entry.objects.create(ledger=wallet.ledger, transaction=txn, account=wallet, amount=Decimal("5.00"))
+
+
+def test_a_connection_moving_between_counties_posts_into_each_countys_tables(wallet, shop, county_b):
+    """The posting is a prepared statement: its plan must follow the connection's search_path."""
+    from django_tenants.utils import schema_context
+
+    services.transfer(debit=wallet, credit=shop, amount=Decimal("1.00"), memo="甲县", actor=None)
+    with schema_context(county_b.schema_name):
+        ledger_b = services.open_ledger(code="test-points", name="乙县积分", kind="points")
+        issue_b = services.open_account(ledger_b, code="issue", name="发放", allow_negative=True)
+        wallet_b = services.open_account(ledger_b, code="wallet", name="乙村民")
+        services.transfer(debit=issue_b, credit=wallet_b, amount=Decimal("5.00"), memo="乙县", actor=None)
+        assert list(Transaction.objects.values_list("memo", flat=True)) == ["乙县"]
+        assert services.balance(wallet_b) == Decimal("5.00")
+    assert not Transaction.objects.filter(memo="乙县").exists()
+    assert services.balance(wallet) == Decimal("99.00")

@@ -10,11 +10,13 @@ by the posting (no ledger-wide lock): entries are sealed into it right after com
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, partial
 from typing import Any
 
+import psycopg
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import Sum
@@ -77,36 +79,37 @@ def _posting_sql(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> str:
     if keyed:
         ctes.append(
             "prior AS (SELECT id, fingerprint FROM ledger_transaction"
-            " WHERE idempotency_scope = %(scope)s AND idempotency_key = %(key)s)"
+            " WHERE idempotency_scope = %(scope)s::text AND idempotency_key = %(key)s::text)"
         )
         gate = "NOT EXISTS (SELECT 1 FROM prior)"
     if debit_guarded and credit_guarded:  # lock both in id order: no deadlock between A→B and B→A
         ctes.append(
-            "locked AS (SELECT id FROM ledger_account WHERE id IN (%(debit)s, %(credit)s) ORDER BY id FOR UPDATE)"
+            "locked AS (SELECT id FROM ledger_account WHERE id IN (%(debit)s::bigint, %(credit)s::bigint) ORDER BY id FOR UPDATE)"
         )
         gate += " AND (SELECT count(*) FROM locked) = 2"
     if debit_guarded:
         ctes.append(
-            "d AS (UPDATE ledger_account SET balance = balance - %(amount)s WHERE id = %(debit)s"
-            f" AND (allow_negative OR balance >= %(amount)s) AND {gate} RETURNING id)"
+            "d AS (UPDATE ledger_account SET balance = balance - %(amount)s::numeric WHERE id = %(debit)s::bigint"
+            f" AND (allow_negative OR balance >= %(amount)s::numeric) AND {gate} RETURNING id)"
         )
         gate = "EXISTS (SELECT 1 FROM d)"
     if credit_guarded:
         ctes.append(
-            "c AS (UPDATE ledger_account SET balance = balance + %(amount)s WHERE id = %(credit)s"
+            "c AS (UPDATE ledger_account SET balance = balance + %(amount)s::numeric WHERE id = %(credit)s::bigint"
             f" AND {gate} RETURNING id)"
         )
         gate = "EXISTS (SELECT 1 FROM c)"
     ctes.append(
         "t AS (INSERT INTO ledger_transaction (ledger_id, memo, actor_id, actor_name, created_at,"
         " idempotency_scope, idempotency_key, fingerprint, reverses_id, reason, link_type_id, link_id)"
-        " SELECT %(ledger)s, %(memo)s, %(actor_id)s, %(actor_name)s, %(created_at)s, %(scope)s, %(key)s,"
-        " %(fingerprint)s, %(reverses)s, %(reason)s, %(link_type)s, %(link_id)s"
+        " SELECT %(ledger)s::bigint, %(memo)s::text, %(actor_id)s::bigint, %(actor_name)s::text,"
+        " %(created_at)s::timestamptz, %(scope)s::text, %(key)s::text, %(fingerprint)s::text,"
+        " %(reverses)s::bigint, %(reason)s::text, %(link_type)s::integer, %(link_id)s::text"
         f" WHERE {gate} ON CONFLICT DO NOTHING RETURNING id)"
     )
     ctes.append(
         "e AS (INSERT INTO ledger_entry (ledger_id, transaction_id, account_id, amount, prev_hash, hash)"
-        " SELECT %(ledger)s, t.id, v.account_id, v.amount, '', '' FROM t,"
+        " SELECT %(ledger)s::bigint, t.id, v.account_id, v.amount, '', '' FROM t,"
         " (VALUES (%(debit)s::bigint, %(minus)s::numeric), (%(credit)s::bigint, %(amount)s::numeric))"
         " AS v(account_id, amount))"
     )
@@ -118,6 +121,22 @@ def _posting_sql(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> str:
         "(SELECT fingerprint FROM prior)" if keyed else "NULL",
     ]
     return "WITH " + ",\n".join(ctes) + "\nSELECT " + ", ".join(columns)
+
+
+def _fetch_one_prepared(sql: str, params: dict[str, Any]) -> tuple:
+    """Run ``sql`` as a server-side prepared statement: parsed and planned once per connection.
+
+    Django's cursors bind parameters client-side, so the posting would be planned on every call (as long
+    as it takes to run). Opening Django's cursor first makes django-tenants set the county's search_path
+    on the connection; PostgreSQL re-plans a prepared statement whenever search_path has changed since,
+    so a connection that moves between counties never runs one county's plan in another. Errors are
+    raised as Django's database exceptions, as through any other cursor.
+    """
+    with connection.cursor():
+        pass
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchone()
 
 
 def _check_request(debit: Account, credit: Account, amount: Decimal, memo: str) -> None:
@@ -204,12 +223,10 @@ def transfer(
     # savepoint=False: nothing below raises inside the block, so a refusal never poisons the caller's
     # transaction; errors are raised after the block.
     with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            txn_id, debited, credited, prior_id, prior_fingerprint = cursor.fetchone()
+        txn_id, debited, credited, prior_id, prior_fingerprint = _fetch_one_prepared(sql, params)
         if txn_id is not None:
             outcome = _Outcome(transaction=_posted(txn_id, params, actor, reverses))
-            transaction.on_commit(partial(seal, debit.ledger_id), robust=True)
+            transaction.on_commit(partial(_seal_after_commit.run, debit.ledger_id), robust=True)
             if actor_id is not None:
                 record(
                     actor=actor, action="ledger.transfer", target=outcome.transaction, after=_summary(params)
@@ -330,6 +347,43 @@ def seal(ledger: Ledger | int) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT ledger_seal(%s, %s)", [ledger_id, not connection.in_atomic_block])
         return cursor.fetchone()[0]
+
+
+class _SealCoalescer:
+    """At most one post-commit seal per ledger at a time in this process.
+
+    A posting that commits while another thread of the process is sealing its ledger only marks the
+    seal dirty and returns (no round trip); the sealing thread goes round again to take its entries.
+    Rounds are capped so that no caller waits on others' postings for long: what a capped seal leaves
+    pending is taken by the next posting, the verifier, a checkpoint or the periodic task.
+    """
+
+    MAX_ROUNDS = 3
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._dirty: dict[tuple[str, int], bool] = {}
+
+    def run(self, ledger_id: int) -> None:
+        key = (connection.schema_name, ledger_id)
+        with self._lock:
+            if key in self._dirty:
+                self._dirty[key] = True
+                return
+            self._dirty[key] = False
+        try:
+            for _round in range(self.MAX_ROUNDS):
+                seal(ledger_id)
+                with self._lock:
+                    if not self._dirty[key]:
+                        return
+                    self._dirty[key] = False
+        finally:
+            with self._lock:
+                del self._dirty[key]
+
+
+_seal_after_commit = _SealCoalescer()
 
 
 def head(ledger: Ledger) -> tuple[int, str]:
