@@ -25,6 +25,11 @@ def test_login_page_is_chinese_at_phone_and_desktop_sizes(phone_page, browser_pa
         box = page.get_by_role("button", name="登录").bounding_box()
         assert box["height"] >= 44
         assert errors == []
+        # htmx 2.0 from static, told not to inject its indicator <style> (CSP).
+        assert page.evaluate("() => [htmx.version.slice(0, 4), htmx.config.includeIndicatorStyles]") == [
+            "2.0.",
+            False,
+        ]
         page.screenshot(path=shot, full_page=True)
     # On a phone the menu collapses behind a toggler.
     expect(phone_page.get_by_role("button", name="打开菜单")).to_be_visible()

@@ -110,3 +110,11 @@ def test_font_size_cookie_sets_the_page_class(county_a, host_client):
 def test_server_error_page_stands_alone():
     html = render_to_string("500.html")
     assert "系统出错" in html and "/static/web/shell.css" in html
+
+
+def test_logout_signs_out_and_returns_to_the_login_page(county_a, host_client, make_user):
+    client = host_client(county_a)
+    client.force_login(make_user())
+    response = client.post("/logout/")
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert client.get("/").status_code == 302
