@@ -68,14 +68,14 @@ def _org_unit_for(scope: str):
 def demo_accounts(county) -> list[DemoAccount]:
     """One account per role of the county (core roles and its enabled plugins' roles), granted once."""
     from django.contrib.auth import get_user_model
-    from django_tenants.utils import schema_context
+    from django_tenants.utils import tenant_context
 
     from cunwu.roles.catalogue import roles_for
     from cunwu.roles.services import grant
 
     host = f"http://{county.domains.filter(is_primary=True).first().domain}:8000/"
     accounts = []
-    with schema_context(county.schema_name):
+    with tenant_context(county):  # the county itself (not just its schema): its plugins' roles count
         for role in roles_for(county).values():
             if role.code == "platform_operator":
                 continue  # the operator works on the operator's host (see operator_account)
