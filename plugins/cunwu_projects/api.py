@@ -68,7 +68,7 @@ class ServiceErrors:
         return super().handle_exception(exc)
 
 
-class StepSerializer(serializers.ModelSerializer):
+class ProjectStepSerializer(serializers.ModelSerializer):
     missing = serializers.SerializerMethodField()
 
     class Meta:
@@ -97,7 +97,7 @@ class StepSerializer(serializers.ModelSerializer):
 
 class ProjectSerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
-    current_step = StepSerializer(read_only=True)
+    current_step = ProjectStepSerializer(read_only=True)
     settlement_due = serializers.DateField(read_only=True)
     shares = serializers.SerializerMethodField()
 
@@ -129,14 +129,14 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class ProjectDetailSerializer(ProjectSerializer):
-    steps = StepSerializer(many=True, read_only=True)
+    steps = ProjectStepSerializer(many=True, read_only=True)
     procedure = serializers.JSONField(read_only=True)
 
     class Meta(ProjectSerializer.Meta):
         fields = [*ProjectSerializer.Meta.fields, "steps", "procedure"]
 
 
-class StartSerializer(serializers.Serializer):
+class ProjectStartSerializer(serializers.Serializer):
     village = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(level="village"))
     title = serializers.CharField(max_length=100)
     category = serializers.ChoiceField(choices=list(CATEGORIES))
@@ -147,25 +147,25 @@ class StartSerializer(serializers.Serializer):
     )
 
 
-class ShareSerializer(serializers.Serializer):
+class ProjectShareSerializer(serializers.Serializer):
     village = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(level="village"))
     percent = serializers.DecimalField(max_digits=5, decimal_places=2)
 
 
-class ExpenseSerializer(serializers.ModelSerializer):
+class ProjectExpenseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Expense
         fields = ["id", "spent_on", "item", "amount"]
 
 
-class PostSerializer(serializers.ModelSerializer):
+class ProjectPostSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProjectPost
         fields = ["id", "title", "duties", "monthly_pay", "openings", "status", "handover"]
         read_only_fields = ["status", "handover"]
 
 
-class DisclosureSerializer(serializers.ModelSerializer):
+class MonthlyDisclosureSerializer(serializers.ModelSerializer):
     class Meta:
         model = MonthlyDisclosure
         fields = [
@@ -180,13 +180,13 @@ class DisclosureSerializer(serializers.ModelSerializer):
         read_only_fields = ["spent_in_month", "spent_total", "progress_percent", "notice_id", "posted_at"]
 
 
-class PhotoSerializer(serializers.Serializer):
+class SitePhotoSerializer(serializers.Serializer):
     place = serializers.CharField(max_length=100)
     phase = serializers.ChoiceField(choices=["before", "during", "after"])
     file = serializers.FileField()
 
 
-class TimelineSerializer(serializers.Serializer):
+class ProjectTimelineSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
     text = serializers.CharField()
@@ -216,24 +216,24 @@ class ProjectViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     def get_serializer_class(self):
         return ProjectDetailSerializer if self.action == "retrieve" else ProjectSerializer
 
-    @extend_schema(request=StartSerializer, responses={201: ProjectDetailSerializer})
+    @extend_schema(request=ProjectStartSerializer, responses={201: ProjectDetailSerializer})
     def create(self, request: Request) -> Response:
-        incoming = StartSerializer(data=request.data)
+        incoming = ProjectStartSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         project = services.start_project(actor=request.user, **incoming.validated_data)
         return Response(ProjectDetailSerializer(project).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=TimelineSerializer(many=True))
+    @extend_schema(responses=ProjectTimelineSerializer(many=True))
     @action(detail=True, methods=["get"])
     def timeline(self, request: Request, pk=None) -> Response:
         entries = reports.timeline(self.get_object())
-        return Response(TimelineSerializer(entries, many=True).data)
+        return Response(ProjectTimelineSerializer(entries, many=True).data)
 
     @extend_schema(
         responses=inline_serializer(
-            "ChecklistRow",
+            "ProjectsChecklistRow",
             {
-                "step": StepSerializer(),
+                "step": ProjectStepSerializer(),
                 "documents": serializers.ListField(child=serializers.DictField()),
                 "missing": serializers.ListField(child=serializers.CharField()),
             },
@@ -246,7 +246,7 @@ class ProjectViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         return Response(
             [
                 {
-                    "step": StepSerializer(row["step"]).data,
+                    "step": ProjectStepSerializer(row["step"]).data,
                     "documents": [
                         {
                             "name": d["name"],
@@ -269,30 +269,30 @@ class ProjectViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         response["Content-Disposition"] = f'attachment; filename="project-{project.pk}.zip"'
         return response
 
-    @extend_schema(request=ShareSerializer(many=True), responses=ProjectSerializer)
+    @extend_schema(request=ProjectShareSerializer(many=True), responses=ProjectSerializer)
     @action(detail=True, methods=["post"])
     def shares(self, request: Request, pk=None) -> Response:
         project = self.get_object()
-        incoming = ShareSerializer(data=request.data, many=True)
+        incoming = ProjectShareSerializer(data=request.data, many=True)
         incoming.is_valid(raise_exception=True)
         services.set_shares(
             project, {row["village"]: row["percent"] for row in incoming.validated_data}, actor=request.user
         )
         return Response(ProjectSerializer(project).data)
 
-    @extend_schema(request=ExpenseSerializer, responses={201: ExpenseSerializer})
+    @extend_schema(request=ProjectExpenseSerializer, responses={201: ProjectExpenseSerializer})
     @action(detail=True, methods=["post"])
     def expenses(self, request: Request, pk=None) -> Response:
-        incoming = ExpenseSerializer(data=request.data)
+        incoming = ProjectExpenseSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         expense = implementation.record_expense(
             self.get_object(), actor=request.user, **incoming.validated_data
         )
-        return Response(ExpenseSerializer(expense).data, status=status.HTTP_201_CREATED)
+        return Response(ProjectExpenseSerializer(expense).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=inline_serializer(
-            "Progress", {"percent": serializers.IntegerField(min_value=0, max_value=100)}
+            "ProjectsProgress", {"percent": serializers.IntegerField(min_value=0, max_value=100)}
         ),
         responses=ProjectSerializer,
     )
@@ -304,20 +304,20 @@ class ProjectViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         project = implementation.report_progress(self.get_object(), percent=percent, actor=request.user)
         return Response(ProjectSerializer(project).data)
 
-    @extend_schema(request=DisclosureSerializer, responses={201: DisclosureSerializer})
+    @extend_schema(request=MonthlyDisclosureSerializer, responses={201: MonthlyDisclosureSerializer})
     @action(detail=True, methods=["post"])
     def disclosures(self, request: Request, pk=None) -> Response:
-        incoming = DisclosureSerializer(data=request.data)
+        incoming = MonthlyDisclosureSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         disclosure = implementation.post_monthly_disclosure(
             self.get_object(), month=incoming.validated_data["month"], actor=request.user
         )
-        return Response(DisclosureSerializer(disclosure).data, status=status.HTTP_201_CREATED)
+        return Response(MonthlyDisclosureSerializer(disclosure).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PhotoSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=SitePhotoSerializer, responses={201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def photos(self, request: Request, pk=None) -> Response:
-        incoming = PhotoSerializer(data=request.data)
+        incoming = SitePhotoSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         evidence = implementation.add_site_photo(
@@ -325,16 +325,17 @@ class ProjectViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         )
         return Response({"id": evidence.pk, "sha256": evidence.sha256}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PostSerializer, responses={201: PostSerializer})
+    @extend_schema(request=ProjectPostSerializer, responses={201: ProjectPostSerializer})
     @action(detail=True, methods=["post"])
     def posts(self, request: Request, pk=None) -> Response:
-        incoming = PostSerializer(data=request.data)
+        incoming = ProjectPostSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         post = implementation.define_post(self.get_object(), actor=request.user, **incoming.validated_data)
-        return Response(PostSerializer(post).data, status=status.HTTP_201_CREATED)
+        return Response(ProjectPostSerializer(post).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=None, responses=inline_serializer("Handover", {"handed_over": serializers.IntegerField()})
+        request=None,
+        responses=inline_serializer("ProjectsHandover", {"handed_over": serializers.IntegerField()}),
     )
     @action(detail=True, methods=["post"])
     def handover(self, request: Request, pk=None) -> Response:
@@ -343,7 +344,7 @@ class ProjectViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         )
 
 
-class MeetingSerializer(serializers.Serializer):
+class StepMeetingSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     place = serializers.CharField(max_length=200)
     agenda = serializers.CharField()
@@ -355,7 +356,7 @@ class MeetingSerializer(serializers.Serializer):
     abstentions = serializers.IntegerField(min_value=0, default=0)
 
 
-class ElectionSerializer(serializers.Serializer):
+class GroupElectionSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["finance_group", "quality_group"])
     members = serializers.PrimaryKeyRelatedField(queryset=Resident.objects.all(), many=True)
     method = serializers.CharField(max_length=200)
@@ -367,20 +368,20 @@ class StepNoticeSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class StepReviewSerializer(serializers.ModelSerializer):
     class Meta:
         model = Review
         fields = ["id", "stage", "outcome", "opinion", "reviewer", "created_at"]
         read_only_fields = ["stage", "reviewer", "created_at"]
 
 
-class DocumentSerializer(serializers.Serializer):
+class StepDocumentSerializer(serializers.Serializer):
     document = serializers.CharField(max_length=50)
     file = serializers.FileField()
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class CompleteSerializer(serializers.Serializer):
+class StepCompleteSerializer(serializers.Serializer):
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -388,7 +389,7 @@ class StepViewSet(ServiceErrors, viewsets.ReadOnlyModelViewSet):
     """Steps of visible projects, and what is done in a step: documents, meeting, election, 公示, review."""
 
     permission_classes = [Viewer]
-    serializer_class = StepSerializer
+    serializer_class = ProjectStepSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filterset_fields = ["project", "code", "status"]
 
@@ -397,10 +398,10 @@ class StepViewSet(ServiceErrors, viewsets.ReadOnlyModelViewSet):
             "project__village"
         )
 
-    @extend_schema(request=DocumentSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=StepDocumentSerializer, responses={201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def documents(self, request: Request, pk=None) -> Response:
-        incoming = DocumentSerializer(data=request.data)
+        incoming = StepDocumentSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         evidence = services.attach_document(
@@ -409,27 +410,27 @@ class StepViewSet(ServiceErrors, viewsets.ReadOnlyModelViewSet):
         return Response({"id": evidence.pk, "sha256": evidence.sha256}, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=MeetingSerializer,
+        request=StepMeetingSerializer,
         responses={
             201: inline_serializer(
-                "MeetingResult",
+                "ProjectsMeetingResult",
                 {"decision": serializers.IntegerField(allow_null=True), "refused": serializers.CharField()},
             )
         },
     )
     @action(detail=True, methods=["post"])
     def meeting(self, request: Request, pk=None) -> Response:
-        incoming = MeetingSerializer(data=request.data)
+        incoming = StepMeetingSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         entry, refused = services.hold_meeting(
             self.get_object(), actor=request.user, **incoming.validated_data
         )
         return Response({"decision": entry.decision_id, "refused": refused}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ElectionSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=GroupElectionSerializer, responses={201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def election(self, request: Request, pk=None) -> Response:
-        incoming = ElectionSerializer(data=request.data)
+        incoming = GroupElectionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         body = services.elect_group(self.get_object(), actor=request.user, **incoming.validated_data)
         return Response({"body": body.pk, "name": body.name}, status=status.HTTP_201_CREATED)
@@ -442,24 +443,24 @@ class StepViewSet(ServiceErrors, viewsets.ReadOnlyModelViewSet):
         notice = services.post_step_notice(self.get_object(), actor=request.user, **incoming.validated_data)
         return Response({"notice": notice.pk, "ends_at": notice.ends_at}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReviewSerializer, responses={201: ReviewSerializer})
+    @extend_schema(request=StepReviewSerializer, responses={201: StepReviewSerializer})
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk=None) -> Response:
-        incoming = ReviewSerializer(data=request.data)
+        incoming = StepReviewSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         review = services.review_step(self.get_object(), actor=request.user, **incoming.validated_data)
-        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(StepReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CompleteSerializer, responses=StepSerializer)
+    @extend_schema(request=StepCompleteSerializer, responses=ProjectStepSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk=None) -> Response:
-        incoming = CompleteSerializer(data=request.data)
+        incoming = StepCompleteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         step = services.complete_step(self.get_object(), actor=request.user, **incoming.validated_data)
-        return Response(StepSerializer(step).data)
+        return Response(ProjectStepSerializer(step).data)
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProjectProposalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Proposal
         fields = [
@@ -476,8 +477,8 @@ class ProposalSerializer(serializers.ModelSerializer):
         read_only_fields = ["rank", "shortlisted"]
 
 
-class RoundSerializer(serializers.ModelSerializer):
-    proposals = ProposalSerializer(many=True, read_only=True)
+class SelectionRoundSerializer(serializers.ModelSerializer):
+    proposals = ProjectProposalSerializer(many=True, read_only=True)
 
     class Meta:
         model = SelectionRound
@@ -485,8 +486,8 @@ class RoundSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "scoring", "policy_version"]
 
 
-class RankSerializer(serializers.Serializer):
-    proposal = ProposalSerializer()
+class ProposalRankSerializer(serializers.Serializer):
+    proposal = ProjectProposalSerializer()
     total = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     sheets_counted = serializers.IntegerField()
     missing = serializers.ListField(child=serializers.CharField())
@@ -498,32 +499,32 @@ class RoundViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMode
     """Rounds of collection and three-step scoring, ending in the 初选项目表."""
 
     permission_classes = [Viewer]
-    serializer_class = RoundSerializer
+    serializer_class = SelectionRoundSerializer
     filterset_fields = ["village", "year", "status"]
 
     def get_queryset(self):
         return SelectionRound.objects.filter(village__in=units_for(self.request.user, *VIEW_ROLES))
 
     def create(self, request: Request) -> Response:
-        incoming = RoundSerializer(data=request.data)
+        incoming = SelectionRoundSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         round_ = selection.open_round(
             village=data["village"], year=data["year"], title=data["title"], actor=request.user
         )
-        return Response(RoundSerializer(round_).data, status=status.HTTP_201_CREATED)
+        return Response(SelectionRoundSerializer(round_).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProposalSerializer, responses={201: ProposalSerializer})
+    @extend_schema(request=ProjectProposalSerializer, responses={201: ProjectProposalSerializer})
     @action(detail=True, methods=["post"])
     def proposals(self, request: Request, pk=None) -> Response:
-        incoming = ProposalSerializer(data=request.data)
+        incoming = ProjectProposalSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         proposal = selection.submit_proposal(self.get_object(), actor=request.user, **incoming.validated_data)
-        return Response(ProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
+        return Response(ProjectProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=inline_serializer(
-            "ScoreSheet",
+            "ProjectsScoreSheet",
             {
                 "scores": serializers.DictField(
                     child=serializers.DictField(
@@ -532,7 +533,7 @@ class RoundViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMode
                 )
             },
         ),
-        responses=RankSerializer(many=True),
+        responses=ProposalRankSerializer(many=True),
     )
     @action(detail=True, methods=["post"])
     def sheet(self, request: Request, pk=None) -> Response:
@@ -541,18 +542,20 @@ class RoundViewSet(ServiceErrors, mixins.CreateModelMixin, viewsets.ReadOnlyMode
             raise ValidationError({"scores": "须为 {建议ID: {评分项: 分数}}"})
         round_ = self.get_object()
         selection.submit_sheet(round_, scores={int(k): v for k, v in scores.items()}, actor=request.user)
-        return Response(RankSerializer(selection.ranking(round_), many=True).data)
+        return Response(ProposalRankSerializer(selection.ranking(round_), many=True).data)
 
-    @extend_schema(responses=RankSerializer(many=True))
+    @extend_schema(responses=ProposalRankSerializer(many=True))
     @action(detail=True, methods=["get"])
     def ranking(self, request: Request, pk=None) -> Response:
-        return Response(RankSerializer(selection.ranking(self.get_object()), many=True).data)
+        return Response(ProposalRankSerializer(selection.ranking(self.get_object()), many=True).data)
 
-    @extend_schema(request=None, responses=RankSerializer(many=True))
+    @extend_schema(request=None, responses=ProposalRankSerializer(many=True))
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk=None) -> Response:
         return Response(
-            RankSerializer(selection.close_round(self.get_object(), actor=request.user), many=True).data
+            ProposalRankSerializer(
+                selection.close_round(self.get_object(), actor=request.user), many=True
+            ).data
         )
 
 
@@ -586,10 +589,10 @@ class QueueView(APIView):
 
     @extend_schema(
         responses=inline_serializer(
-            "QueueItem",
+            "ProjectsQueueItem",
             {
                 "project": ProjectSerializer(),
-                "step": StepSerializer(allow_null=True),
+                "step": ProjectStepSerializer(allow_null=True),
                 "reason": serializers.CharField(),
             },
             many=True,
@@ -600,7 +603,7 @@ class QueueView(APIView):
             [
                 {
                     "project": ProjectSerializer(item.project).data,
-                    "step": StepSerializer(item.step).data if item.step else None,
+                    "step": ProjectStepSerializer(item.step).data if item.step else None,
                     "reason": item.reason,
                 }
                 for item in reports.township_queue(request.user)
@@ -616,7 +619,7 @@ class SummaryView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("year", int, description="年度(默认今年)")],
         responses=inline_serializer(
-            "VillageSummary",
+            "ProjectsVillageSummary",
             {
                 "village": serializers.IntegerField(),
                 "village_name": serializers.CharField(),

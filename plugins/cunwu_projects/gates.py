@@ -6,6 +6,8 @@ refusal shows them all at once, so the village knows exactly what to bring.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from django.utils.translation import gettext as _
 
 from cunwu.disclosure.errors import PostingPeriodNotEnded
@@ -109,6 +111,23 @@ def _missing_implementation(step: ProjectStep) -> list[str]:
     if project.progress_percent < 100:
         missing.append(_("项目进度为%(p)s%%,尚未完工") % {"p": project.progress_percent})
     return missing
+
+
+def step_quorum_met(context: dict) -> bool | None:
+    """The ``meetings.quorum_met`` rule for a meeting held for a step whose policy sets its own quorum;
+    ``None`` (no opinion) for every other meeting.
+    """
+    meeting = context.get("meeting")
+    if meeting is None or meeting.subject_type_id is None:
+        return None
+    if meeting.subject_type.model_class() is not ProjectStep:
+        return None
+    step = ProjectStep.objects.filter(pk=meeting.subject_id).select_related("project").first()
+    rule = step.spec.meeting if step is not None else None
+    if rule is None or rule.quorum is None:
+        return None
+    seats = int(context["seats"])
+    return seats > 0 and Fraction(int(context["present"])) >= Fraction(str(rule.quorum)) * seats
 
 
 def missing_for(step: ProjectStep) -> list[str]:

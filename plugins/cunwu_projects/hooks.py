@@ -65,6 +65,15 @@ def cunwu_onboard_county(county: Any, pack: dict[str, Any]) -> None:
 
 
 @hookimpl
+def cunwu_decide(rule: str, context: dict[str, Any]) -> Any:
+    if rule == "meetings.quorum_met":
+        from cunwu_projects.gates import step_quorum_met
+
+        return step_quorum_met(context)
+    return None
+
+
+@hookimpl
 def cunwu_province_metrics(county: Any, year: int) -> dict[str, Any]:
     from cunwu_projects.reports import province_metrics
 

@@ -40,12 +40,15 @@ class Strict(BaseModel):
 class MeetingRule(Strict):
     """A meeting of ``body`` must be held for the step; with ``vote`` its decision must pass by ``majority``.
 
-    Attendance and quorum are the meetings service's: the body's quorum comes from ``[bodies.quorum]``.
+    Attendance is counted by the meetings service against the body's quorum (``[bodies.quorum]``);
+    ``quorum`` here sets a stricter or looser share for this step's meetings only (answered through the
+    ``meetings.quorum_met`` decision hook).
     """
 
     body: MeetingBody
     vote: bool = True
     majority: Literal["simple", "two_thirds"] = "simple"
+    quorum: Decimal | None = Field(default=None, gt=0, le=1, max_digits=4, decimal_places=3)
 
 
 class StepSpec(Strict):

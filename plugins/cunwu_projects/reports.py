@@ -39,7 +39,6 @@ def visible_projects(user: Any) -> QuerySet[Project]:
             "supervisory_member",
             "finance_group",
             "quality_group",
-            "villager",
             "province_viewer",
         )
     )

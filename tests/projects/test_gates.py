@@ -159,3 +159,35 @@ def test_override_needs_a_named_role_and_a_reason_and_is_audited(project, cadres
     assert "缺少材料:初选项目表" in done.missing_at_override
     entry = AuditEntry.objects.filter(action="projects.step_overridden").get()
     assert entry.reason == "汛期抢修,材料后补"
+
+
+def test_a_step_may_set_its_own_quorum_for_its_meetings(altproc, make_user, pdf, seat):
+    from cunwu.orgs.models import OrgUnit
+
+    village = OrgUnit.objects.get(code="lishu")
+    secretary = make_user("village_secretary", village)
+    project = services.start_project(
+        village=village,
+        title="梨树村水渠",
+        category="production",
+        location="二组",
+        budget=Decimal("5000"),
+        actor=secretary,
+    )
+    first = project.current_step
+    file_documents(first, secretary, pdf)
+    publish(first, secretary, days_ago=6)
+    services.complete_step(first, actor=secretary)
+    project.refresh_from_db()
+    vote = project.current_step
+    assert vote.code == "council_vote"
+    file_documents(vote, secretary, pdf)
+    # The council's own quorum is 0.6; this step asks for 0.75: 7 of 10 is not enough here.
+    _record, refusal = meet(vote, secretary, seat, present=7, seats=10)
+    assert "未达法定人数" in refusal
+    with pytest.raises(StepRefused) as refused:
+        services.complete_step(vote, actor=secretary)
+    assert refused.value.missing == ["村民议事会会议出席人数未达到法定人数,表决无效"]
+    _record, refusal = meet(vote, secretary, seat, present=8, seats=10)
+    assert refusal == ""
+    assert services.complete_step(vote, actor=secretary).status == ProjectStep.Status.DONE
