@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -110,8 +112,8 @@ class RevealSerializer(serializers.Serializer):
 
 
 class ResidentFilter(filters.FilterSet):
-    id_card = filters.CharFilter(method="by_id_card", label="身份证号(精确)")
-    org_unit = filters.NumberFilter(method="in_subtree", label="组织单元ID(含下级)")
+    id_card = filters.CharFilter(method="by_id_card", label=gettext_lazy("身份证号(精确)"))
+    org_unit = filters.NumberFilter(method="in_subtree", label=gettext_lazy("组织单元ID(含下级)"))
 
     class Meta:
         model = Resident
@@ -168,7 +170,7 @@ class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
 
     def _require_registrar(self, group: OrgUnit) -> None:
         if not has_role(self.request.user, *scoping.REGISTRAR_ROLES, org_unit=group):
-            raise PermissionDenied("无权登记该村民小组的村民")
+            raise PermissionDenied(_("无权登记该村民小组的村民"))
 
     @extend_schema(request=ResidentCreateSerializer, responses={201: ResidentSerializer})
     def create(self, request, *args, **kwargs):
@@ -256,7 +258,7 @@ class EndMembershipSerializer(serializers.Serializer):
 
 
 class MembershipFilter(filters.FilterSet):
-    current = filters.BooleanFilter(method="only_current", label="仅现任")
+    current = filters.BooleanFilter(method="only_current", label=gettext_lazy("仅现任"))
 
     class Meta:
         model = Membership
@@ -278,13 +280,13 @@ class MembershipViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def _require_manager(self, body: Body) -> None:
         if not has_role(self.request.user, *scoping.MANAGER_ROLES, org_unit=body.org_unit):
-            raise PermissionDenied("无权调整该机构成员")
+            raise PermissionDenied(_("无权调整该机构成员"))
 
     def perform_create(self, serializer):
         data = serializer.validated_data
         self._require_manager(data["body"])
         if not scoping.visible_residents(self.request.user).filter(pk=data["resident"].pk).exists():
-            raise ValidationError({"resident": "无此村民"})
+            raise ValidationError({"resident": _("无此村民")})
         try:
             serializer.instance = services.appoint(
                 data["body"],

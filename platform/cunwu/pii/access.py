@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from cunwu.audit.services import record
 from cunwu.pii.fields import EncryptedTextField
@@ -35,7 +36,7 @@ def reveal(
 ) -> dict[str, str]:
     """The clear values of ``instance``'s encrypted fields; refused without permission, always logged."""
     if not can_reveal(actor, instance, org_unit=org_unit):
-        raise PermissionDenied("无权查看完整个人信息")
+        raise PermissionDenied(_("无权查看完整个人信息"))
     fields = encrypted_fields(instance)
     record(
         actor=actor,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -56,7 +57,7 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
 
     def validate_role(self, value: str) -> str:
         if value not in roles_for():
-            raise serializers.ValidationError("未知角色")
+            raise serializers.ValidationError(_("未知角色"))
         return value
 
 
@@ -82,7 +83,7 @@ class RoleAssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
 
     def _require_admin(self) -> None:
         if not has_role(self.request.user, "county_admin"):
-            raise PermissionDenied("只有县级管理员可以授予或撤销角色")
+            raise PermissionDenied(_("只有县级管理员可以授予或撤销角色"))
 
     def perform_create(self, serializer):
         self._require_admin()
