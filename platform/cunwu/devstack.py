@@ -45,11 +45,7 @@ def demo_password(username: str) -> str:
 def migrate() -> None:
     from django.core.management import call_command
 
-    from cunwu.tenancy.schema_factory import ensure_template_current
-
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    ensure_template_current()
-    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+    call_command("migrate_platform", verbosity=0)
 
 
 def _org_unit_for(scope: str):

@@ -1,0 +1,23 @@
+"""``manage.py migrate_platform``: the public schema, then the county template, then every county.
+
+The order matters: counties are copied from the template (``tenancy.schema_factory``), and
+``migrate_schemas`` alone does not migrate a template that is not a tenant. Run it on every release,
+before the new code serves requests (the Helm chart runs it as a pre-upgrade job).
+"""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from cunwu.tenancy.schema_factory import ensure_template_current
+
+
+class Command(BaseCommand):
+    help = "Migrate the public schema, the county template and every county."
+
+    def handle(self, *args, **options) -> None:
+        verbosity = options["verbosity"]
+        call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
+        ensure_template_current()
+        call_command("migrate_schemas", tenant=True, interactive=False, verbosity=verbosity)
