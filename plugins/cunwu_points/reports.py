@@ -58,13 +58,12 @@ def _by_village(queryset: QuerySet, village_field: str, **aggregates) -> dict[in
 
 
 def _eligible(villages: list[OrgUnit]) -> dict[int, int]:
+    """How many holders (households or active residents, per policy) each village has."""
+    model = Household if parameters().passbook_holder == "household" else Resident
     counts = {}
-    household = parameters().passbook_holder == "household"
     for village in villages:
-        scope = Q(group__path__startswith=village.path + "/")
-        model = Household if household else Resident
-        rows = model.objects.filter(scope) if household else model.objects.filter(scope, active=True)
-        counts[village.pk] = rows.count()
+        rows = model.objects.filter(group__path__startswith=village.path + "/")
+        counts[village.pk] = (rows.filter(active=True) if model is Resident else rows).count()
     return counts
 
 

@@ -184,3 +184,18 @@ def test_a_penalty_counts_in_full_but_only_empties_the_redeemable_balance(
     result = figures(passbook_for(person, timezone.localdate().year))
     assert result.cumulative == Decimal("-15")
     assert result.redeemable == Decimal("0")
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_registered(hongyang, make_resident, staff):
+    registrar, _reviewer, _operator = staff(hongyang)
+    fake = SimpleUploadedFile("scene.jpg", b"not an image at all", content_type="image/jpeg")
+    rule = rules.rule_for(hongyang, "good-deed")
+    with pytest.raises(PointsError):
+        events.register(
+            make_resident(hongyang, "吴十"),
+            rule,
+            occurred_on=timezone.localdate(),
+            photo=fake,
+            actor=registrar,
+        )
+    assert not PointsEvent.objects.filter(rule=rule, passbook__resident__name="吴十").exists()

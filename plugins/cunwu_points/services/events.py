@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cunwu.audit.services import record, snapshot
+from cunwu.evidence.errors import EvidenceRejected
 from cunwu.evidence.services import attach
 from cunwu.ledger.errors import InsufficientBalance
 from cunwu.ledger.services import balance, transfer
@@ -103,6 +104,15 @@ def _new_event(
     )
 
 
+def _attach_photo(photo: UploadedFile | None, event: PointsEvent, actor: Any, note: str) -> None:
+    if photo is None:
+        return
+    try:
+        attach(photo, target=event, actor=actor, category=EVIDENCE_CATEGORY, note=note)
+    except EvidenceRejected as exc:
+        raise PointsError(_("照片未通过校验: %s") % exc) from exc
+
+
 def register(
     person: Holder,
     rule: Rule,
@@ -121,8 +131,7 @@ def register(
         event = _new_event(
             person, rule, occurred_on, note=note, source=PointsEvent.Source.REGISTRAR, actor=actor
         )
-        if photo is not None:
-            attach(photo, target=event, actor=actor, category=EVIDENCE_CATEGORY, note=note)
+        _attach_photo(photo, event, actor, note)
         record(actor=actor, action="points.event_registered", target=event, after=snapshot(event))
     return event
 
@@ -141,8 +150,7 @@ def submit_claim(
         event = _new_event(
             resident, rule, occurred_on, note=note, source=PointsEvent.Source.CLAIM, actor=actor
         )
-        if photo is not None:
-            attach(photo, target=event, actor=actor, category=EVIDENCE_CATEGORY, note=note)
+        _attach_photo(photo, event, actor, note)
         record(actor=actor, action="points.claim_submitted", target=event, after=snapshot(event))
     return event
 

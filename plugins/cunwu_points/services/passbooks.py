@@ -104,10 +104,6 @@ class Figures:
         """累计积分: awards minus penalties; what rankings and honours use. Redeeming never lowers it."""
         return self.awarded + self.penalties
 
-    @property
-    def redeemed_or_lost(self) -> Decimal:
-        return max(self.cumulative - self.redeemable, ZERO)
-
 
 def figures(passbook: Passbook) -> Figures:
     approved = PointsEvent.objects.filter(passbook=passbook, status=PointsEvent.Status.APPROVED)
