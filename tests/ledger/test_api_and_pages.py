@@ -152,3 +152,19 @@ def test_the_command_verifies_and_fails_on_tampering(county_a, books, capsys):
     with pytest.raises(CommandError):
         call_command("verify_ledgers", county="alpha")
     assert "BAD" in capsys.readouterr().out
+
+
+def test_a_checkpoint_is_published_as_a_notice_quoting_the_head_hash(county_a, host_client, make_user, books):
+    from cunwu.disclosure.models import Notice
+
+    finance = client_for(
+        host_client, county_a, make_user("township_finance", OrgUnit.objects.get(path="east"))
+    )
+    checkpoint = finance.post("/api/ledger-checkpoints/", {"ledger": books["points"].pk}).json()
+    published = finance.post(f"/api/ledger-checkpoints/{checkpoint['id']}/publish/")
+    assert published.status_code == 201
+    notice = Notice.objects.get(pk=published.json()["notice"])
+    assert checkpoint["head_hash"] in notice.body
+    assert notice.org_unit.path == "east/hongyang"
+    public = host_client(county_a).get(published.json()["url"])
+    assert public.status_code == 200 and checkpoint["head_hash"] in public.content.decode()

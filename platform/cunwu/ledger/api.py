@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cunwu.ledger import selectors, services
+from cunwu.ledger.errors import InvalidPosting
 from cunwu.ledger.models import Account, Entry, Ledger, LedgerCheckpoint, Transaction
 from cunwu.ledger.verify import verify_ledger
 from cunwu.roles.permissions import RolePermission
@@ -66,6 +67,11 @@ class CheckpointSerializer(serializers.ModelSerializer):
         model = LedgerCheckpoint
         fields = ["id", "ledger", "sequence", "head_hash", "created_at"]
         read_only_fields = ["sequence", "head_hash", "created_at"]
+
+
+class PublishedNoticeSerializer(serializers.Serializer):
+    notice = serializers.IntegerField()
+    url = serializers.CharField()
 
 
 class LedgerVerificationSerializer(serializers.Serializer):
@@ -152,6 +158,20 @@ class CheckpointViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return LedgerCheckpoint.objects.filter(
             ledger__in=selectors.visible_ledgers(self.request.user)
         ).order_by("-id")
+
+    @extend_schema(request=None, responses=PublishedNoticeSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        """Post a 公示 quoting this checkpoint's head hash (finance office of the ledger's unit)."""
+        checkpoint = self.get_object()
+        if not selectors.can_record_checkpoint(request.user, checkpoint.ledger):
+            raise PermissionDenied
+        try:
+            notice = services.publish_checkpoint(checkpoint, actor=request.user)
+        except InvalidPosting as exc:
+            raise ValidationError(str(exc)) from exc
+        data = {"notice": notice.pk, "url": notice.get_public_url()}
+        return Response(PublishedNoticeSerializer(data).data, status=status.HTTP_201_CREATED)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)

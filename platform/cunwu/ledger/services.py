@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cunwu.audit.services import record
+from cunwu.disclosure.services import post_notice
 from cunwu.ledger import chain
 from cunwu.ledger.errors import (
     AlreadyReversed,
@@ -409,3 +410,34 @@ def record_checkpoint(ledger: Ledger, *, actor: Any = None) -> LedgerCheckpoint:
         if actor is not None and not isinstance(actor, str):
             record(actor=actor, action="ledger.checkpoint", target=checkpoint, after={"sequence": sequence})
     return checkpoint
+
+
+def publish_checkpoint(checkpoint: LedgerCheckpoint, *, actor: Any, org_unit=None, min_days: int = 7):
+    """Post a 公示 quoting the checkpoint's head hash, so that anyone can later check the history.
+
+    The notice concerns the ledger's org unit (a county-wide ledger must name one). Returns the Notice.
+    """
+    ledger = checkpoint.ledger
+    unit = org_unit or ledger.org_unit
+    if unit is None:
+        raise InvalidPosting(_("县级台账的检查点须指定公示单位"))
+    body = _(
+        "%(ledger)s(代码 %(code)s)截至 %(time)s 共 %(sequence)s 条分录,链头哈希为:\n%(hash)s\n\n"
+        "此后对这段历史的任何修改、删除、插入或调换顺序,都会使校验结果与此哈希不符。"
+    ) % {
+        "ledger": ledger.name,
+        "code": ledger.code,
+        "time": timezone.localtime(checkpoint.created_at).strftime("%Y-%m-%d %H:%M"),
+        "sequence": checkpoint.sequence,
+        "hash": checkpoint.head_hash,
+    }
+    return post_notice(
+        org_unit=unit,
+        title=_("%(ledger)s 台账检查点(序号 %(sequence)s)")
+        % {"ledger": ledger.name, "sequence": checkpoint.sequence},
+        body=body,
+        min_days=min_days,
+        actor=actor,
+        subject=checkpoint,
+        kind="ledger_checkpoint",
+    )

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cunwu.ledger import selectors, services
+from cunwu.ledger.errors import InvalidPosting
 from cunwu.ledger.exports import statement_workbook, xlsx_response
-from cunwu.ledger.models import Account, Entry
+from cunwu.ledger.models import Account, Entry, LedgerCheckpoint
 from cunwu.ledger.verify import verify_ledger
 from cunwu.roles.permissions import role_required
 
@@ -139,3 +140,23 @@ def record_checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )  # fmt: skip
     return redirect("ledger:checkpoints", pk=ledger.pk)
+
+
+@require_POST
+@role_required(*selectors.CHECKPOINT_ROLES)
+def publish_checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
+    checkpoint = get_object_or_404(
+        LedgerCheckpoint.objects.filter(ledger__in=selectors.visible_ledgers(request.user)).select_related(
+            "ledger"
+        ),
+        pk=pk,
+    )
+    if not selectors.can_record_checkpoint(request.user, checkpoint.ledger):
+        raise PermissionDenied
+    try:
+        notice = services.publish_checkpoint(checkpoint, actor=request.user)
+    except InvalidPosting as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已发布公示:%(title)s") % {"title": notice.title})
+    return redirect("ledger:checkpoints", pk=checkpoint.ledger_id)
