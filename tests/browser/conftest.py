@@ -12,8 +12,9 @@
   ``DJANGO_ALLOW_ASYNC_UNSAFE`` is set.
 
 Fixtures: ``browser_page`` (desktop 1280×800), ``phone_page`` (390×844, mobile), ``live_url(county,
-path)``, ``browser_county``, ``browser_user(role=None)`` and ``login(page, county, user)``; users made
-here have the password :data:`PASSWORD`. Mark tests with ``@pytest.mark.browser``.
+path)``, ``browser_county``, ``browser_user(role=None, org_unit=None)`` and ``login(page, county, user)``; users made
+here have the password :data:`PASSWORD`. Tests in this folder are marked ``browser`` (deselect them with
+``-m "not browser"``).
 """
 
 from __future__ import annotations
@@ -53,9 +54,11 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests here use the database (so pytest-django sets it up) but outside a test transaction."""
+    """Tests here are browser tests and use the database (so pytest-django sets it up), outside a test
+    transaction (see :func:`_django_db_helper`)."""
     for item in items:
         if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.django_db)
 
 
@@ -139,20 +142,24 @@ def browser_county(django_db_setup, django_db_blocker) -> Iterator[Any]:
 
 @pytest.fixture
 def browser_user(browser_county) -> Callable[..., Any]:
-    """``browser_user(role=None)`` → a committed user of :func:`browser_county` with :data:`PASSWORD`."""
+    """``browser_user(role=None, org_unit=None, display_name="")`` → a committed user of
+    :func:`browser_county` with :data:`PASSWORD`, holding ``role`` on ``org_unit`` (None: county-wide).
+
+    Other committed data goes in the same way: ``with schema_context(browser_county.schema_name): …``.
+    """
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django_tenants.utils import schema_context
 
     from cunwu.roles.models import RoleAssignment
 
-    def make(role: str | None = None, display_name: str = "") -> Any:
+    def make(role: str | None = None, org_unit: Any = None, display_name: str = "") -> Any:
         with schema_context(browser_county.schema_name):
             user = get_user_model().objects.create_user(
                 username=f"u{uuid.uuid4().hex[:8]}", password=PASSWORD, display_name=display_name
             )
             if role:
-                RoleAssignment.objects.create(user=user, role=role)
+                RoleAssignment.objects.create(user=user, role=role, org_unit=org_unit)
         connection.set_schema_to_public()
         return user
 
