@@ -159,3 +159,9 @@ def test_a_large_upload_runs_in_a_worker_task(
     job.refresh_from_db()
     assert job.created["residents"] == 1 and job.processed_rows == job.total_rows == 1
     assert tasks.run_import_job.run(job.pk) == "gone"  # a redelivered message does nothing
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_by_name(county_a, make_user):
+    job = import_upload(SimpleUploadedFile("名册.xlsx", b"not a zip"), actor=make_user("county_admin"))
+    assert job.status == ImportJob.Status.FAILED
+    assert job.errors[0]["reason"].startswith("无法读取该文件")

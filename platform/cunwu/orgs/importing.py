@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
 from cunwu.orgs.models import Household, ImportJob, OrgUnit, Resident
 from cunwu.orgs.validators import check_id_card, id_card_gender, phone_problem
@@ -75,13 +75,6 @@ class ImportRefused(Exception):
 
 
 @dataclass
-class _NewUnit:
-    id: int
-    path: str
-    name: str
-
-
-@dataclass
 class Plan:
     """A validated file, ready to write."""
 
@@ -118,16 +111,24 @@ def read_sheets(path: Path | str, content: bytes | None = None) -> dict[str, lis
         return {RESIDENT_SHEET: [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]}
     if path.suffix.lower() not in (".xlsx", ".xls", ".ods"):
         raise ImportRefused([RowError(0, "", _("只支持 .xlsx 或 .csv 文件"), sheet="")])
-    workbook = (
-        CalamineWorkbook.from_filelike(io.BytesIO(content))
-        if content is not None
-        else CalamineWorkbook.from_path(str(path))
-    )
-    names = workbook.sheet_names
-    sheets = {}
-    for name in names:
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        sheets[name] = [[v.strip() if type(v) is str else _cell(v) for v in row] for row in rows]
+    try:
+        workbook = (
+            CalamineWorkbook.from_filelike(io.BytesIO(content))
+            if content is not None
+            else CalamineWorkbook.from_path(str(path))
+        )
+        names = workbook.sheet_names
+        raw_sheets = {
+            name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in names
+        }
+    except (CalamineError, PasswordError, XmlError, ZipError) as broken:
+        raise ImportRefused(
+            [RowError(0, "", _("无法读取该文件:%(e)s") % {"e": broken}, sheet="")]
+        ) from broken
+    sheets = {
+        name: [[v.strip() if type(v) is str else _cell(v) for v in row] for row in rows]
+        for name, rows in raw_sheets.items()
+    }
     if RESIDENT_SHEET not in sheets and ORG_SHEET not in sheets and names:
         sheets[RESIDENT_SHEET] = sheets[names[0]]  # a single-sheet workbook is the residents list
     return sheets
