@@ -31,9 +31,12 @@ def test_residents_list_search_and_export_are_masked(county_a, host_client, make
     page = client.get("/orgs/residents/").content.decode()
     assert "110101********1234" in page and "138****5678" in page
     assert "110101199001011234" not in page and "13812345678" not in page
-    found = client.get("/orgs/residents/", {"q": "110101199001011234"}).content.decode()
-    assert "东村民" in found and "西村民" not in found
-    by_name = client.get("/orgs/residents/", {"q": "西"}).content.decode()
+    searched = client.post("/orgs/residents/", {"q": "110101199001011234"})
+    assert searched.status_code == 302 and "110101199001011234" not in searched["Location"]
+    assert "h=" in searched["Location"]
+    found = client.get(searched["Location"]).content.decode()
+    assert "东村民" in found and "西村民" not in found and "110101199001011234" not in found
+    by_name = client.get(client.post("/orgs/residents/", {"q": "西"})["Location"]).content.decode()
     assert "西村民" in by_name and "东村民" not in by_name
     export = client.get("/orgs/residents/export.xlsx")
     assert export.status_code == 200

@@ -16,6 +16,8 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class ResidentSearchForm(forms.Form):
+    """Search by name, or by a whole ID-card or phone number (looked up through its keyed hash)."""
+
     q = forms.CharField(
         label=_("姓名、身份证号或手机号"),
         required=False,
@@ -29,6 +31,8 @@ class ResidentSearchForm(forms.Form):
         empty_label=_("全部"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    # The keyed hash of a searched ID-card or phone number: what the page puts in URLs instead of the number.
+    h = forms.RegexField(regex=r"^[0-9a-f]{64}$", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

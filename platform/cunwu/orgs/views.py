@@ -3,6 +3,8 @@ with their members, and the import page with its template, progress and per-row 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,6 +25,7 @@ from cunwu.orgs.models import Body, ImportJob, Resident
 from cunwu.orgs.spreadsheets import residents_workbook, template_workbook
 from cunwu.orgs.validators import MOBILE
 from cunwu.pii.access import can_reveal, reveal
+from cunwu.pii.crypto import lookup_hash
 from cunwu.roles.permissions import role_required
 
 PAGE_SIZE = 30
@@ -52,18 +55,20 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/index.html", {"tree": tree})
 
 
+def _is_personal_number(query: str) -> bool:
+    return len(query) == 18 or bool(MOBILE.match(query))
+
+
 def _searched_residents(request: HttpRequest, form: ResidentSearchForm) -> QuerySet[Resident]:
     residents = scoping.visible_residents(request.user).select_related("group__parent__parent", "household")
     if not form.is_valid():
         return residents.none()
-    query = form.cleaned_data.get("q", "").strip()
-    if query:
-        if len(query) == 18 or MOBILE.match(query):
-            residents = residents.filter(
-                Q(pk__in=Resident.objects.with_id_card(query)) | Q(pk__in=Resident.objects.with_phone(query))
-            )
-        else:
-            residents = residents.filter(name__contains=query)
+    query = form.cleaned_data["q"].strip()
+    digest = form.cleaned_data["h"] or (lookup_hash(query) if _is_personal_number(query) else "")
+    if digest:
+        residents = residents.filter(Q(id_card_hash=digest) | Q(phone_hash=digest))
+    elif query:
+        residents = residents.filter(name__contains=query)
     unit = form.cleaned_data.get("unit")
     if unit is not None:
         residents = residents.filter(Q(org_path=unit.path) | Q(org_path__startswith=unit.path + "/"))
@@ -72,6 +77,13 @@ def _searched_residents(request: HttpRequest, form: ResidentSearchForm) -> Query
 
 @role_required(*scoping.STAFF_ROLES)
 def residents(request: HttpRequest) -> HttpResponse:
+    """The residents list. The search form is POSTed and answered with a redirect whose URL holds a
+    name, or the keyed hash of an ID-card/phone number — never the number (URLs end up in logs)."""
+    if request.method == "POST":
+        query = request.POST.get("q", "").strip()
+        params = {"unit": request.POST.get("unit", "")}
+        params.update({"h": lookup_hash(query)} if _is_personal_number(query) else {"q": query})
+        return redirect(f"{request.path}?{urlencode({k: v for k, v in params.items() if v})}")
     form = ResidentSearchForm(request.GET, user=request.user)
     page = Paginator(_searched_residents(request, form), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
