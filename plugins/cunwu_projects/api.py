@@ -189,6 +189,7 @@ class SitePhotoSerializer(serializers.Serializer):
 class ProjectTimelineSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
+    label = serializers.CharField()
     text = serializers.CharField()
     url = serializers.CharField()
 

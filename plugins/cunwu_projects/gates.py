@@ -6,6 +6,7 @@ refusal shows them all at once, so the village knows exactly what to bring.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
@@ -25,6 +26,12 @@ PHOTO_CATEGORY = "现场照片·{phase}"
 
 def photo_category(phase: str) -> str:
     return PHOTO_CATEGORY.format(phase=PHASES[phase])
+
+
+def megapixels(photo) -> Decimal:
+    """Resolution as cameras state it, to one decimal: a 3264×2448 "800万像素" photo is 8.0."""
+    pixels = Decimal((photo.width or 0) * (photo.height or 0))
+    return (pixels / 1_000_000).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def missing_documents(step: ProjectStep) -> list[str]:
@@ -102,11 +109,18 @@ def _missing_implementation(step: ProjectStep) -> list[str]:
     points = list(PhotoPoint.objects.filter(project=project))
     if not points:
         missing.append(_("未上传现场照片(实施前、实施中、实施后)"))
+    wanted = project.rules.before_photo_megapixels
     for point in points:
         for phase in PHASES:
-            if not files_for(point, category=photo_category(phase)).exists():
+            photos = files_for(point, category=photo_category(phase))
+            if not photos.exists():
                 missing.append(
                     _("%(place)s缺少%(phase)s照片") % {"place": point.place, "phase": PHASES[phase]}
+                )
+            elif phase == "before" and not any(megapixels(p) >= wanted for p in photos):
+                missing.append(
+                    _("%(place)s的实施前照片不足%(mp)s万像素")
+                    % {"place": point.place, "mp": f"{project.rules.before_photo_megapixels * 100:g}"}
                 )
     if project.progress_percent < 100:
         missing.append(_("项目进度为%(p)s%%,尚未完工") % {"p": project.progress_percent})

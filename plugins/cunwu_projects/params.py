@@ -203,6 +203,8 @@ class ProjectsParameters(Strict):
     steps: list[StepSpec] = Field(default_factory=dashu_steps, min_length=1)
     scoring: ScoringPolicy = Field(default_factory=lambda: ScoringPolicy(criteria=default_criteria()))
     settlement_days: int = Field(default=7, ge=1, le=90)
+    # 对项目实施前现状拍摄照片(800万像素): the least resolution of a place's "before" photo, 0 for any.
+    before_photo_megapixels: Decimal = Field(default=Decimal(8), ge=0, le=100, max_digits=5, decimal_places=2)
     monthly_disclosure: MonthlyDisclosurePolicy = Field(default_factory=MonthlyDisclosurePolicy)
     # Roles that may complete a step whose gate is not met, with a reason (audited).
     override_roles: list[str] = Field(default_factory=lambda: ["township_official"], min_length=1)

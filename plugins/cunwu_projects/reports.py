@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cunwu.disclosure.models import Notice
 from cunwu.evidence.services import files_for
@@ -89,12 +90,28 @@ def township_queue(user: Any) -> list[QueueItem]:
     return items
 
 
+TIMELINE_KINDS = {
+    "step": _lazy("步骤"),
+    "document": _lazy("材料"),
+    "meeting": _lazy("会议"),
+    "decision": _lazy("表决"),
+    "notice": _lazy("公示"),
+    "review": _lazy("审查"),
+    "photo": _lazy("照片"),
+    "alert": _lazy("提醒"),
+}
+
+
 @dataclass
 class TimelineEntry:
     at: dt.datetime
-    kind: str  # step, document, decision, meeting, notice, review, photo, alert
+    kind: str  # a key of TIMELINE_KINDS
     text: str
     url: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(TIMELINE_KINDS[self.kind])
 
 
 def _steps_entries(project: Project) -> list[TimelineEntry]:

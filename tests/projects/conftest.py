@@ -65,13 +65,15 @@ def pdf():
 
 @pytest.fixture
 def photo():
-    def make(name: str = "site.jpg") -> SimpleUploadedFile:
+    """``photo(name, size)`` → a JPEG upload; 3264×2448 is the seed's 800万像素."""
+
+    def make(name: str = "site.jpg", size: tuple[int, int] = (32, 24)) -> SimpleUploadedFile:
         import io
 
         from PIL import Image
 
         buffer = io.BytesIO()
-        Image.new("RGB", (32, 24), (120, 160, 90)).save(buffer, format="JPEG")
+        Image.new("RGB", size, (120, 160, 90)).save(buffer, format="JPEG")
         return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
     return make

@@ -89,21 +89,30 @@ def test_a_project_from_proposal_to_settlement(village, cadres, make_user, pdf, 
     for document in step.spec.documents:
         services.attach_document(step, pdf(), document=document, actor=secretary)
     for place in ("一社路口", "二社桥头"):
-        for phase in ("before", "during"):
-            implementation.add_site_photo(project, photo(), place=place, phase=phase, actor=secretary)
+        implementation.add_site_photo(project, photo(), place=place, phase="before", actor=secretary)
+        implementation.add_site_photo(project, photo(), place=place, phase="during", actor=secretary)
     implementation.record_expense(
         project, spent_on=today, item="水泥", amount=Decimal("12000.50"), actor=secretary
     )
     implementation.report_progress(project, percent=100, actor=secretary)
     with pytest.raises(StepRefused) as refused:
         services.complete_step(step, actor=secretary)
-    assert refused.value.missing == ["一社路口缺少实施后照片", "二社桥头缺少实施后照片"]
+    assert refused.value.missing == [
+        "一社路口的实施前照片不足800万像素",
+        "一社路口缺少实施后照片",
+        "二社桥头的实施前照片不足800万像素",
+        "二社桥头缺少实施后照片",
+    ]
+    for place in ("一社路口", "二社桥头"):
+        implementation.add_site_photo(
+            project, photo(size=(3264, 2448)), place=place, phase="before", actor=secretary
+        )
     for place in ("一社路口", "二社桥头"):
         implementation.add_site_photo(project, photo(), place=place, phase="after", actor=secretary)
     pairs = implementation.photo_pairs(project)
     assert [(p["point"].place, len(p["before"]), len(p["after"])) for p in pairs] == [
-        ("一社路口", 1, 1),
-        ("二社桥头", 1, 1),
+        ("一社路口", 2, 1),
+        ("二社桥头", 2, 1),
     ]
     disclosure = implementation.post_monthly_disclosure(project, month=today, actor=secretary)
     assert disclosure.spent_total == Decimal("12000.50") and disclosure.progress_percent == 100

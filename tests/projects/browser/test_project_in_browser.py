@@ -110,11 +110,11 @@ def test_a_project_from_proposal_to_settlement(
     # 阳光操作: photos before, during and after; progress; the monthly 公示; completion and settlement.
     page.reload()
     expect(page.locator("#project-status")).to_have_text("实施中")
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (90, 140, 60)).save(buffer, format="JPEG")
-    photo = tmp_path / "site.jpg"
-    photo.write_bytes(buffer.getvalue())
-    for phase in ("实施前", "实施中", "实施后"):
+    for phase, size in (("实施前", (3264, 2448)), ("实施中", (40, 30)), ("实施后", (40, 30))):
+        buffer = io.BytesIO()
+        Image.new("RGB", size, (90, 140, 60)).save(buffer, format="JPEG")
+        photo = tmp_path / f"{size[0]}.jpg"
+        photo.write_bytes(buffer.getvalue())
         page.get_by_label("拍摄位置").fill("一社路口")
         page.get_by_label("阶段").select_option(label=phase)
         page.get_by_label("照片", exact=True).set_input_files(str(photo))
