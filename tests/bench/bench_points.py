@@ -182,6 +182,22 @@ class Bench:
                 "INSERT INTO bench_floor_account SELECT g, 100000000 FROM generate_series(1, %s) g", [rows]
             )
 
+    def round_trips(self) -> int:
+        """Statements one redemption sends (role check, posting, audit, stock + row, commit, seal)."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from cunwu_points.models import Item, Passbook
+
+        passbook = Passbook.objects.select_related(
+            "book__village", "book__redemption_account", "account"
+        ).get(pk=self.passbooks[1].pk)
+        item = Item.objects.select_related("org_unit").get(pk=self.items[1].pk)
+        self.supermarket.redeem(passbook, item, key=uuid.uuid4().hex, actor=self.operator)  # warm caches
+        with CaptureQueriesContext(connection) as queries:
+            self.supermarket.redeem(passbook, item, key=uuid.uuid4().hex, actor=self.operator)
+        return len(queries.captured_queries)
+
     def integrity(self) -> tuple[int, int, int]:
         """Hammer a passbook short of points and an item short of stock: (accepted, overdrafts, oversells)."""
         from cunwu.ledger.services import balance
@@ -252,11 +268,13 @@ def run() -> list[str]:
         floor_hot = _timed(bench.floor_loop(1))
         floor_spread = _timed(bench.floor_loop(PASSBOOKS))
         connection.set_tenant(county)
+        round_trips = bench.round_trips()
         accepted, overdrafts, oversells = bench.integrity()
         return [
             f"bench: points_redeem_hot {hot:.0f} /s ratio={hot / floor_hot:.2f} (floor {floor_hot:.0f} /s, {THREADS} threads)",
             f"bench: points_redeem_spread {spread:.0f} /s ratio={spread / floor_spread:.2f} "
             f"(floor {floor_spread:.0f} /s, {PASSBOOKS} passbooks)",
+            f"bench: points_redeem_statements {round_trips} count (the floor: 1)",
             f"bench: points_overdrafts {overdrafts} count (short passbook and stock: {accepted} accepted of "
             f"{THREADS * 10}, expected 10)",
             f"bench: points_oversells {oversells} count",

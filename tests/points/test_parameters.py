@@ -70,3 +70,18 @@ def test_a_day_past_the_month_end_means_the_last_day():
 def test_village_overrides_are_one_per_village():
     with pytest.raises(ValidationError):
         PointsParameters.model_validate({"village_overrides": [{"village": "a"}, {"village": "a"}]})
+
+
+def test_the_changjiang_pack_onboards_with_its_rules_and_village_override(public_schema):
+    from django_tenants.utils import schema_context
+
+    from cunwu.tenancy.onboarding import onboard
+    from cunwu_points.models import Rule
+
+    source = (REPO / "tenants" / "changjiang.toml").read_text(encoding="utf-8")
+    county = onboard(validate_pack(source.replace("changjiang", "cjtest")), actor="tests").county
+    with schema_context(county.schema_name):
+        hongyang = set(Rule.objects.filter(village__code="hongyang", active=True).values_list("code", flat=True))
+        shanzhu = set(Rule.objects.filter(village__code="shanzhugou", active=True).values_list("code", flat=True))
+    assert "forest-patrol" in shanzhu and "forest-patrol" not in hongyang
+    assert len(hongyang) == 13
