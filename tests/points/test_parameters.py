@@ -81,7 +81,11 @@ def test_the_changjiang_pack_onboards_with_its_rules_and_village_override(public
     source = (REPO / "tenants" / "changjiang.toml").read_text(encoding="utf-8")
     county = onboard(validate_pack(source.replace("changjiang", "cjtest")), actor="tests").county
     with schema_context(county.schema_name):
-        hongyang = set(Rule.objects.filter(village__code="hongyang", active=True).values_list("code", flat=True))
-        shanzhu = set(Rule.objects.filter(village__code="shanzhugou", active=True).values_list("code", flat=True))
+        hongyang = set(
+            Rule.objects.filter(village__code="hongyang", active=True).values_list("code", flat=True)
+        )
+        shanzhu = set(
+            Rule.objects.filter(village__code="shanzhugou", active=True).values_list("code", flat=True)
+        )
     assert "forest-patrol" in shanzhu and "forest-patrol" not in hongyang
     assert len(hongyang) == 13
