@@ -21,6 +21,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"plugins": plugins})
 
 
+def _chosen_version(
+    versions: list[PolicyVersion], wanted: str | None, default: PolicyVersion
+) -> PolicyVersion:
+    if not wanted:
+        return default
+    for version in versions:
+        if str(version.number) == wanted:
+            return version
+    raise Http404("no such policy version")
+
+
 @role_required("county_admin")
 def policy(request: HttpRequest) -> HttpResponse:
     """The version in force, the history, and one version (``?v=<number>``) with its diff to the previous."""
@@ -28,21 +39,12 @@ def policy(request: HttpRequest) -> HttpResponse:
     in_force = PolicyVersion.in_force(request.county)
     context = {"versions": versions, "in_force": in_force, "today": timezone.localdate()}
     if versions:
-        wanted = request.GET.get("v")
-        shown = in_force or versions[0]
-        if wanted:
-            shown = next((v for v in versions if str(v.number) == wanted), None)
-            if shown is None:
-                raise Http404("no such policy version")
+        shown = _chosen_version(versions, request.GET.get("v"), default=in_force or versions[0])
         previous = next((v for v in versions if v.number < shown.number), None)
-        context.update(
-            shown=shown,
-            shown_json=pretty_json(shown.pack),
-            previous=previous,
-            diff=json_diff(
-                previous.pack, shown.pack, old_name=f"v{previous.number}", new_name=f"v{shown.number}"
-            )
+        diff = (
+            json_diff(previous.pack, shown.pack, old_name=f"v{previous.number}", new_name=f"v{shown.number}")
             if previous
-            else [],
+            else []
         )
+        context.update(shown=shown, shown_json=pretty_json(shown.pack), previous=previous, diff=diff)
     return render(request, "web/policy.html", context)
