@@ -63,6 +63,12 @@ def test_personal_data_is_masked_and_found_by_id_card(county_a, host_client, mak
     assert [(r["name"], r["id_card"], r["phone"]) for r in found] == [
         ("东村民", "110101********1234", "138****5678")
     ]
+    looked_up = client.post("/api/residents/lookup/", {"id_card": "110101199001011234"})
+    assert [r["name"] for r in looked_up.json()] == ["东村民"]
+    assert [r["name"] for r in client.post("/api/residents/lookup/", {"phone": "13900001111"}).json()] == [
+        "西村民"
+    ]
+    assert client.post("/api/residents/lookup/", {}).status_code == 400
     body = client.get("/api/residents/").content.decode()
     assert "110101199001011234" not in body and "13812345678" not in body
     with connection.cursor() as cursor:

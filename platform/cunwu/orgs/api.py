@@ -107,6 +107,16 @@ class ResidentSerializer(serializers.ModelSerializer):
         ]
 
 
+class LookupSerializer(serializers.Serializer):
+    id_card = serializers.CharField(max_length=18, required=False)
+    phone = serializers.CharField(max_length=11, required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(_("请填写身份证号或手机号"))
+        return attrs
+
+
 class RevealSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
@@ -196,6 +206,22 @@ class ResidentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         except DjangoValidationError as invalid:
             raise _drf_error(invalid) from invalid
         return Response(ResidentSerializer(resident).data)
+
+    @extend_schema(
+        request=LookupSerializer,
+        responses=ResidentSerializer(many=True),
+        description="按完整身份证号或手机号查找(放在请求体里,不进URL和访问日志)。",
+    )
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
+    def lookup(self, request):
+        payload = LookupSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        found = self.get_queryset().none()
+        if number := payload.validated_data.get("id_card"):
+            found = found | self.get_queryset().with_id_card(number)
+        if number := payload.validated_data.get("phone"):
+            found = found | self.get_queryset().with_phone(number)
+        return Response(ResidentSerializer(found, many=True).data)
 
     @extend_schema(
         request=RevealSerializer,
