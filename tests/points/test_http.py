@@ -147,3 +147,36 @@ def test_the_registrar_page_registers_for_review(hongyang, make_resident, staff,
     )
     assert "已登记, 等待审核。" in done.content.decode()
     assert PointsEvent.objects.filter(passbook__resident=person, status="pending").count() == 1
+
+
+def test_the_plugin_adds_its_roles_and_menu_entry(hongyang, staff, points_county, host_client):
+    from cunwu.roles.catalogue import roles_for
+
+    roles = roles_for(points_county)
+    assert {"points_registrar", "points_reviewer", "supermarket_operator"} <= set(roles)
+    assert str(roles["supermarket_operator"].name) == "积分超市管理员"
+    registrar, _reviewer, _operator = staff(hongyang)
+    client = host_client(points_county)
+    client.force_login(registrar)
+    home = client.get("/").content.decode()
+    assert "/points/" in home and "积分超市" in home
+
+
+def test_a_villager_claims_through_the_page(hongyang, make_resident, make_user, host_client, points_county):
+    person = make_resident(hongyang, "吴十一")
+    villager = make_user("villager", hongyang)
+    villager.resident_id = person.pk
+    villager.save()
+    client = host_client(points_county)
+    client.force_login(villager)
+    response = client.post(
+        "/points/claim/",
+        {
+            "rule": rules.rule_for(hongyang, "volunteer").pk,
+            "occurred_on": timezone.localdate().isoformat(),
+            "note": "清扫村道",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert PointsEvent.objects.get(passbook__resident=person).source == PointsEvent.Source.CLAIM
