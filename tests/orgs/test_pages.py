@@ -120,6 +120,7 @@ def test_bodies_pages(county_a, host_client, make_user):
     client = _client(host_client, county_a, official)
     page = client.get("/orgs/bodies/").content.decode()
     assert "周村村民议事会" in page and "红阳村" not in page
+    assert "批量导入" not in page and "/orgs/residents/" in page  # tabs follow the user's roles
     assert client.get("/orgs/imports/").status_code == 403
 
 
