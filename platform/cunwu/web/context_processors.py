@@ -13,7 +13,7 @@ from cunwu.web.menu import menu_for
 FONT_SIZE_COOKIE = "cunwu_font_size"
 # The size chosen by the reader (set by static/web/shell.js), applied as a class on <html> so that the
 # page is rendered at that size from the first paint.
-FONT_SIZES = {"normal": _("标准"), "large": _("大"), "xlarge": _("特大")}
+FONT_SIZES = {"normal": _("字号标准"), "large": _("字号大"), "xlarge": _("字号特大")}
 
 
 def county(request: HttpRequest) -> dict[str, Any]:
