@@ -158,5 +158,32 @@ class ProposalForm(Styled):
         self.fields["group"].queryset = groups if groups is not None else OrgUnit.objects.none()
 
 
+class SelfAssessmentForm(Styled):
+    village = forms.ModelChoiceField(OrgUnit.objects.none(), label=_("村/社区"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    summary = forms.CharField(label=_("现状概述"), widget=forms.Textarea(attrs={"rows": 2}))
+    items = forms.CharField(
+        label=_("自查事项"),
+        required=False,
+        help_text=_("每行一项:方面|现状|需求,例如 道路|三社村道破损2公里|硬化维修"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, villages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages if villages is not None else OrgUnit.objects.none()
+
+    def clean_items(self) -> list[dict[str, str]]:
+        items = []
+        for line in self.cleaned_data["items"].splitlines():
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) != 3 or not parts[0]:
+                raise forms.ValidationError(_("每行须为“方面|现状|需求”:%(line)s") % {"line": line})
+            items.append(dict(zip(("area", "state", "need"), parts, strict=True)))
+        return items
+
+
 class ConfirmForm(Styled):
     """A button without fields (hand over posts, close a round); CSRF is checked by the middleware."""

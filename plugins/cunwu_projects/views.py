@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,7 +32,7 @@ from cunwu_projects import forms, implementation, reports, selection, services
 from cunwu_projects.api import VIEW_ROLES
 from cunwu_projects.errors import ProjectError
 from cunwu_projects.gates import PHASES, missing_for
-from cunwu_projects.models import Project, ProjectStep, SelectionRound
+from cunwu_projects.models import Project, ProjectStep, SelectionRound, SelfAssessment
 from cunwu_projects.params import CATEGORIES
 
 REFUSALS = (ProjectError, MeetingError, NoticeError, EvidenceRejected, ValidationError)
@@ -67,7 +68,11 @@ def _xlsx(title: str, header: list[str], rows: list[list[Any]], filename: str) -
 def index(request: HttpRequest) -> HttpResponse:
     """A village's project board by step (all villages in scope by default), searchable, exportable."""
     villages = _villages(request.user)
-    projects = reports.visible_projects(request.user).select_related("village", "current_step")
+    projects = (
+        reports.visible_projects(request.user)
+        .select_related("village", "current_step")
+        .annotate(open_alerts=Count("alerts", filter=Q(alerts__resolved_at__isnull=True), distinct=True))
+    )
     village = villages.filter(pk=request.GET.get("village") or None).first()
     if village is not None:
         projects = projects.filter(shares__village=village)
@@ -388,17 +393,30 @@ def rounds(request: HttpRequest) -> HttpResponse:
     form = forms.RoundForm(
         request.POST or None, villages=villages, initial={"year": timezone.localdate().year}
     )
+    assessment_form = forms.SelfAssessmentForm(
+        request.POST or None, villages=villages, initial={"year": timezone.localdate().year}
+    )
     if request.method == "POST":
-        _run(
-            request,
-            form,
-            lambda d: selection.open_round(actor=request.user, **d),
-            _("项目征集已开始。"),
-        )
+        if request.POST.get("action") == "assessment":
+            _run(
+                request,
+                assessment_form,
+                lambda d: selection.record_self_assessment(actor=request.user, **d),
+                _("现状分析自查表已保存。"),
+            )
+        else:
+            _run(
+                request, form, lambda d: selection.open_round(actor=request.user, **d), _("项目征集已开始。")
+            )
         return redirect("projects:rounds")
     found = SelectionRound.objects.filter(village__in=villages).select_related("village")
     page = Paginator(found, 20).get_page(request.GET.get("page"))
-    return render(request, "cunwu_projects/rounds.html", {"page": page, "form": form})
+    assessments = SelfAssessment.objects.filter(village__in=villages).select_related("village")[:10]
+    return render(
+        request,
+        "cunwu_projects/rounds.html",
+        {"page": page, "form": form, "assessment_form": assessment_form, "assessments": assessments},
+    )
 
 
 @role_required(*VIEW_ROLES)

@@ -192,3 +192,32 @@ def test_pages_walk_and_refusal_shown(secretary_client, village, pdf):
     ):
         status = secretary_client.get(url).status_code
         assert status == (403 if url == "/projects/queue/" else 200), url
+
+
+def test_self_assessment_page_and_alerts_on_the_board(secretary_client, village, cadres):
+    from cunwu_projects.models import Alert, SelfAssessment
+
+    saved = secretary_client.post(
+        "/projects/rounds/",
+        {
+            "action": "assessment",
+            "village": village.pk,
+            "year": 2026,
+            "summary": "道路和饮水是短板",
+            "items": "道路|三社村道破损2公里|硬化维修\n饮水|管网老化|更换",
+        },
+        follow=True,
+    )
+    assert "现状分析自查表已保存" in saved.content.decode()
+    assert SelfAssessment.objects.get().items[1] == {"area": "饮水", "state": "管网老化", "need": "更换"}
+    bad = secretary_client.post(
+        "/projects/rounds/",
+        {"action": "assessment", "village": village.pk, "year": 2026, "summary": "x", "items": "只有一段"},
+        follow=True,
+    )
+    assert "方面|现状|需求" in bad.content.decode() and SelfAssessment.objects.count() == 1
+    project = Project.objects.get(pk=_start(secretary_client, village)["id"])
+    Alert.objects.create(
+        project=project, kind=Alert.Kind.DISCLOSURE_OVERDUE, period="2026-01", message="逾期"
+    )
+    assert "1 条提醒" in secretary_client.get("/projects/").content.decode()

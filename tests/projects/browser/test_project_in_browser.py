@@ -46,9 +46,10 @@ def test_a_project_from_proposal_to_settlement(
     # 社收集、村整理: a round, a group's proposal, a score sheet, the 初选项目表, 立项.
     page.goto(live_url(dashu_live, "/projects/rounds/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("项目征集与评分")
-    page.get_by_label("村/社区").select_option(label="新民村")
-    page.get_by_label("名称").fill("2026年新民村项目征集")
-    page.get_by_role("button", name="发起").click()
+    start = page.get_by_role("form", name="发起项目征集")
+    start.get_by_label("村/社区").select_option(label="新民村")
+    start.get_by_label("名称").fill("2026年新民村项目征集")
+    start.get_by_role("button", name="发起").click()
     page.get_by_role("link", name="2026年新民村项目征集").click()
     page.get_by_label("村民小组(社)").select_option(label="一社")
     page.get_by_label("项目名称").fill("一社机耕道维护")
