@@ -115,12 +115,10 @@ class TimelineEntry:
 
 
 def _steps_entries(project: Project) -> list[TimelineEntry]:
-    entries = []
+    # A step starts when the one before it ends, so only the project's own start is listed.
+    entries = [TimelineEntry(project.created_at, "step", _("立项:%(t)s") % {"t": project.title})]
     for step in project.steps.select_related("finished_by"):
         label = f"{step.name}" + (_("(第%(n)s轮)") % {"n": step.attempt} if step.attempt > 1 else "")
-        if step.started_on:
-            start = timezone.make_aware(dt.datetime.combine(step.started_on, dt.time.min))
-            entries.append(TimelineEntry(start, "step", _("开始:%(s)s") % {"s": label}))
         if step.finished_at:
             text = _("%(s)s:%(status)s") % {"s": label, "status": step.get_status_display()}
             if step.override_reason:
