@@ -38,6 +38,8 @@ def test_login_page_is_chinese_at_phone_and_desktop_sizes(phone_page, browser_pa
 def test_font_size_switch_enlarges_text_and_is_remembered(browser_page, live_url, browser_county):
     browser_page.goto(live_url(browser_county, "/login/"))
     size = browser_page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
+    line = browser_page.evaluate("() => parseFloat(getComputedStyle(document.body).lineHeight)")
+    assert line / size >= 1.5  # senior-friendly line height
     browser_page.get_by_role("button", name="字号特大").click()
     expect(browser_page.locator("html")).to_have_class("font-xlarge")
     assert browser_page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)") > size * 1.3
