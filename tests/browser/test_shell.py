@@ -83,3 +83,17 @@ def test_every_menu_page_opens_without_errors(browser_page, live_url, browser_co
         assert response.status == 200, (label, href, response.status)
         expect(browser_page.locator("h1").first).to_be_visible()
     assert errors == []
+
+
+def test_skip_link_is_the_first_stop_and_the_not_found_page_is_chinese(
+    browser_page, live_url, browser_county
+):
+    response = browser_page.goto(live_url(browser_county, "/no-such-page/"))
+    assert response.status == 404
+    expect(browser_page.get_by_role("heading", level=1)).to_have_text("页面不存在")
+    browser_page.keyboard.press("Tab")
+    skip = browser_page.locator(":focus")
+    expect(skip).to_have_text("跳到正文")
+    expect(skip).to_be_visible()
+    browser_page.keyboard.press("Enter")
+    expect(browser_page.locator("#main")).to_be_focused()
