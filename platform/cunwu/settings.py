@@ -262,6 +262,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "audit-purge-expired": {"task": "cunwu.audit.purge_expired", "schedule": 24 * 60 * 60},
     "ledger-checkpoint-all": {"task": "cunwu.ledger.checkpoint_all", "schedule": 60 * 60},
+    "ledger-seal-all": {"task": "cunwu.ledger.seal_all", "schedule": 60},
 }
 
 # --- logging: every record carries the county ----------------------------------------------------------

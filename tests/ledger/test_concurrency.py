@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -149,4 +150,21 @@ def test_accounts_do_not_wait_for_each_other(committed_county, accounts):
         held.result()
     assert services.balance(other) == Decimal("48.00")
     assert services.balance(wallet) == Decimal("999.00")
+    assert verify_ledger(ledger).ok
+
+
+def test_entries_are_sealed_after_commit_and_the_periodic_task_takes_the_rest(committed_county, accounts):
+    from cunwu.ledger.tasks import seal_all
+
+    ledger, _source, sink, wallet = accounts
+    time.sleep(services._seal_after_commit.INTERVAL)  # the fixture's own posting sealed just now
+    first = services.transfer(debit=wallet, credit=sink, amount=Decimal("1.00"), memo="兑换", actor=None)
+    assert not Entry.objects.filter(ledger=ledger, sequence__isnull=True).exists()  # sealed on commit
+    assert first.entries.count() == 2
+    for _ in range(5):
+        services.transfer(debit=wallet, credit=sink, amount=Decimal("1.00"), memo="兑换", actor=None)
+    seal_all()
+    assert not Entry.objects.filter(ledger=ledger, sequence__isnull=True).exists()
+    sink.refresh_from_db()
+    assert sink.balance == Decimal("6.00")  # the unguarded sink's cache is folded in by the seals
     assert verify_ledger(ledger).ok

@@ -14,7 +14,7 @@ Two kinds of account, decided once when the account is opened:
   receives redemptions): it may be touched by every posting of the ledger, so locking its row would
   make unrelated accounts wait for each other; its cached balance is folded in by the sealer instead.
 
-Entries are inserted unsealed and sealed into the ledger's hash chain right after commit
+Entries are inserted unsealed and sealed into the ledger's hash chain just after commit
 (``ledger_seal`` in migration 0002): each sealed entry gets the next ``sequence``, the previous
 entry's hash and its own ``hash = sha256(prev_hash | sequence | id | transaction | account | amount |
 transaction fingerprint)`` (see :mod:`cunwu.ledger.chain`). Checkpoints record the head hash so that

@@ -5,12 +5,13 @@ of data-modifying CTEs, built once per shape in :func:`_posting_sql`): the idemp
 conditional ``UPDATE … WHERE balance >= amount`` of guarded accounts (locked in id order when there
 are two), the transaction row and both entries. Nothing is written unless everything succeeds, so a
 refusal needs no savepoint and leaves the caller's transaction usable. The hash chain is *not* touched
-by the posting (no ledger-wide lock): entries are sealed into it right after commit by :func:`seal`.
+by the posting (no ledger-wide lock): entries are sealed into it just after commit by :func:`seal`.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, partial
@@ -350,41 +351,38 @@ def seal(ledger: Ledger | int) -> int:
         return cursor.fetchone()[0]
 
 
-class _SealCoalescer:
-    """At most one post-commit seal per ledger at a time in this process.
+class _SealThrottle:
+    """Post-commit sealing: per ledger, at most one seal at a time and one per ``INTERVAL`` per process.
 
-    A posting that commits while another thread of the process is sealing its ledger only marks the
-    seal dirty and returns (no round trip); the sealing thread goes round again to take its entries.
-    Rounds are capped so that no caller waits on others' postings for long: what a capped seal leaves
-    pending is taken by the next posting, the verifier, a checkpoint or the periodic task.
+    Sealing after every single posting cost each posting a round trip; a seal takes every committed
+    entry pending at that moment, so under load one seal per interval keeps the chain as current while
+    postings pay nothing. Entries committed inside the interval are taken by the next posting after it,
+    by the verifier, a checkpoint, or the periodic :func:`cunwu.ledger.tasks.seal_all`.
     """
 
-    MAX_ROUNDS = 3
+    INTERVAL = 0.2  # seconds
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._dirty: dict[tuple[str, int], bool] = {}
+        self._busy: set[tuple[str, int]] = set()
+        self._last: dict[tuple[str, int], float] = {}
 
     def run(self, ledger_id: int) -> None:
         key = (connection.schema_name, ledger_id)
+        now = time.monotonic()
         with self._lock:
-            if key in self._dirty:
-                self._dirty[key] = True
+            if key in self._busy or now - self._last.get(key, -self.INTERVAL) < self.INTERVAL:
                 return
-            self._dirty[key] = False
+            self._busy.add(key)
+            self._last[key] = now
         try:
-            for _round in range(self.MAX_ROUNDS):
-                seal(ledger_id)
-                with self._lock:
-                    if not self._dirty[key]:
-                        return
-                    self._dirty[key] = False
+            seal(ledger_id)
         finally:
             with self._lock:
-                del self._dirty[key]
+                self._busy.discard(key)
 
 
-_seal_after_commit = _SealCoalescer()
+_seal_after_commit = _SealThrottle()
 
 
 def head(ledger: Ledger) -> tuple[int, str]:
