@@ -21,6 +21,7 @@ from cunwu_points.models import Item, Passbook, PointsEvent, QuarterlyList, Rede
 from cunwu_points.policy import parameters
 from cunwu_points.scoping import STAFF, SUPERVISORS, own_passbooks_q, scoped
 from cunwu_points.services import events, supermarket
+from cunwu_points.services import rules as rules_service
 from cunwu_points.services.passbooks import figures
 from cunwu_points.services.rankings import honour_candidates
 
@@ -116,8 +117,15 @@ class ReviewSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RuleViewSet(viewsets.ReadOnlyModelViewSet):
-    """The current 评分条例 of the villages the requester works in (villagers: their own village)."""
+class ReviseSerializer(serializers.Serializer):
+    village = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(level=OrgUnit.Level.VILLAGE))
+    rules = serializers.ListField(
+        child=serializers.DictField(), help_text="完整的评分条例(每条: code, behaviour, points …)"
+    )
+
+
+class RuleViewSet(PointsErrors, viewsets.ReadOnlyModelViewSet):
+    """The current 评分条例 (public: every villager may read the rules); the village may revise its own."""
 
     serializer_class = RuleSerializer
     filterset_fields = ["village", "category"]
@@ -125,6 +133,20 @@ class RuleViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Rule.objects.filter(active=True).select_related("village")
+
+    @extend_schema(
+        request=ReviseSerializer,
+        responses=inline_serializer("Revision", {"version": serializers.IntegerField(allow_null=True)}),
+    )
+    @action(detail=False, methods=["post"])
+    def revise(self, request) -> Response:
+        """Replace a village's table: a new version, posted as a 公示 (``version`` null: nothing changed)."""
+        data = ReviseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = rules_service.revise_village_table(
+            data.validated_data["village"], data.validated_data["rules"], actor=request.user
+        )
+        return Response({"version": version.number if version else None})
 
 
 class EventViewSet(PointsErrors, viewsets.ReadOnlyModelViewSet):

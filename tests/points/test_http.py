@@ -180,3 +180,36 @@ def test_a_villager_claims_through_the_page(hongyang, make_resident, make_user, 
     )
     assert response.status_code == 200
     assert PointsEvent.objects.get(passbook__resident=person).source == PointsEvent.Source.CLAIM
+
+
+def test_the_village_working_group_revises_its_table_through_the_api(
+    hongyang, make_user, host_client, points_county
+):
+    from cunwu.disclosure.models import Notice
+
+    client = host_client(points_county)
+    client.force_login(make_user("points_registrar", hongyang))
+    table = [{"code": "volunteer", "behaviour": "参加志愿服务", "points": "6"}]
+    assert (
+        client.post(
+            "/api/points/rules/revise/",
+            {"village": hongyang.pk, "rules": table},
+            content_type="application/json",
+        ).status_code
+        == 400
+    )
+    client.force_login(make_user("village_secretary", hongyang))
+    bad = client.post(
+        "/api/points/rules/revise/",
+        {"village": hongyang.pk, "rules": [{"code": "x", "behaviour": "y", "points": "0"}]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    done = client.post(
+        "/api/points/rules/revise/", {"village": hongyang.pk, "rules": table}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["version"] >= 2
+    assert list(rules.current_rules(hongyang).values_list("code", "points")) == [("volunteer", Decimal("6"))]
+    assert (
+        "停用" in Notice.objects.filter(org_unit=hongyang, kind="points_rules").order_by("-id").first().body
+    )

@@ -134,3 +134,29 @@ def rule_for(village: OrgUnit, code: str) -> Rule:
 
 def current_rules(village: OrgUnit):
     return Rule.objects.filter(village=village, active=True)
+
+
+REVISERS = ("village_secretary", "points_reviewer")
+
+
+def revise_village_table(village: OrgUnit, table: list[dict[str, Any]], *, actor: Any) -> RuleVersion | None:
+    """The village's 积分制 working group revises its own table (制定、修订): validated, versioned, posted.
+
+    The next onboarding of the county's pack re-applies the pack's table for the village, so a lasting
+    revision is also written into the pack's ``village_overrides``.
+    """
+    from pydantic import TypeAdapter, ValidationError
+
+    from cunwu.roles.permissions import has_role
+    from cunwu_points.parameters import RuleTable
+    from cunwu_points.policy import parameters
+
+    if not has_role(actor, *REVISERS, org_unit=village):
+        raise PointsError(_("只有本村积分制执行组可以修订评分条例。"))
+    try:
+        specs = TypeAdapter(RuleTable).validate_python(table)
+    except ValidationError as exc:
+        raise PointsError(_("评分条例有误: %s") % exc.errors()[0]["msg"]) from exc
+    if not specs:
+        raise PointsError(_("评分条例不能为空。"))
+    return apply_table(village, specs, actor=actor, notice_days=parameters().notice_days)
