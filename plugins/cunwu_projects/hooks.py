@@ -22,6 +22,11 @@ def cunwu_parameters_schema() -> type:
 
 @hookimpl
 def cunwu_menu_items(request: Any, county: Any) -> list[dict[str, Any]]:
+    from cunwu.roles.permissions import has_role
+    from cunwu_projects.api import VIEW_ROLES
+
+    if not has_role(request.user, *VIEW_ROLES):
+        return []
     return [
         {
             "label": _("公共服务项目"),

@@ -221,3 +221,20 @@ def test_self_assessment_page_and_alerts_on_the_board(secretary_client, village,
         project=project, kind=Alert.Kind.DISCLOSURE_OVERDUE, period="2026-01", message="逾期"
     )
     assert "1 条提醒" in secretary_client.get("/projects/").content.decode()
+
+
+def test_the_menu_entry_is_for_the_roles_that_use_the_pages(rf, dashu, cadres, make_user):
+    from cunwu.plugins.host import hooks_for
+
+    request = rf.get("/")
+    request.user = cadres[0]
+    entries = [
+        e for answer in hooks_for(dashu).cunwu_menu_items(request=request, county=dashu) for e in answer
+    ]
+    assert {"url": "/projects/", "label": "公共服务项目"}.items() <= {
+        k: str(v) for k, v in entries[0].items()
+    }.items()
+    request.user = make_user("villager")
+    assert [
+        e for answer in hooks_for(dashu).cunwu_menu_items(request=request, county=dashu) for e in answer
+    ] == []
