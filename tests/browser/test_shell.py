@@ -97,3 +97,16 @@ def test_skip_link_is_the_first_stop_and_the_not_found_page_is_chinese(
     expect(skip).to_be_visible()
     browser_page.keyboard.press("Enter")
     expect(browser_page.locator("#main")).to_be_focused()
+
+
+def test_htmx_requests_carry_the_csrf_token(browser_page, live_url, browser_county):
+    """``hx-headers`` on <body> gives every htmx request the CSRF token (without it Django answers 403)."""
+    browser_page.goto(live_url(browser_county, "/login/"))
+    with browser_page.expect_response(lambda response: "/i18n/setlang/" in response.url) as posted:
+        browser_page.evaluate(
+            """() => htmx.ajax('POST', '/i18n/setlang/',
+                   {source: 'body', swap: 'none', values: {language: 'en', next: '/login/'}})"""
+        )
+    assert posted.value.status == 302
+    browser_page.reload()
+    expect(browser_page.locator("html")).to_have_attribute("lang", "en")
