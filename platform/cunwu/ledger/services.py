@@ -222,8 +222,8 @@ def transfer(
         "link_id": link_id,
     }
     sql = _posting_sql(not debit.allow_negative, not credit.allow_negative, idempotency_key is not None)
-    # savepoint=False: nothing below raises inside the block, so a refusal never poisons the caller's
-    # transaction; errors are raised after the block.
+    # savepoint=False: a refusal is decided inside the block but raised after it (the statement wrote
+    # nothing), so refusing never costs a savepoint nor poisons the caller's transaction.
     with transaction.atomic(savepoint=False):
         txn_id, debited, credited, prior_id, prior_fingerprint = _fetch_one_prepared(sql, params)
         if txn_id is not None:
