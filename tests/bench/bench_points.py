@@ -1,6 +1,7 @@
 """Benchmark: redemptions per second through the real service, against a one-statement SQL floor.
 
-``run()`` onboards a throwaway county (``tests/points/pack.toml`` under a random slug) in the configured
+Run it with ``python -m tests.bench bench_points`` (the runner makes a throwaway database). ``run()``
+onboards a throwaway county (``tests/points/pack.toml`` under a random slug) in the configured
 database, then measures, with the same number of threads (each its own connection):
 
 * ``points_redeem_hot``: every thread redeems from one passbook and one item;
@@ -27,17 +28,6 @@ THREADS = int(os.environ.get("CUNWU_BENCH_THREADS", "4"))
 SECONDS = float(os.environ.get("CUNWU_BENCH_SECONDS", "4"))
 PASSBOOKS = 1000
 PACK = Path(__file__).resolve().parents[1] / "points" / "pack.toml"
-
-
-def _setup_django() -> None:
-    """Django set up on the configured database, its public schema migrated (new counties copy the template)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cunwu.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
 
 
 def _threads(worker: Callable[[int, float], int]) -> tuple[int, float]:
@@ -246,7 +236,6 @@ class Bench:
 
 
 def run() -> list[str]:
-    _setup_django()
     from django.db import connection
 
     from cunwu.policy.packs import validate_pack
@@ -282,7 +271,3 @@ def run() -> list[str]:
     finally:
         connection.set_schema_to_public()
         county.delete(force_drop=True)
-
-
-if __name__ == "__main__":
-    print("\n".join(run()))
