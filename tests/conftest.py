@@ -73,7 +73,7 @@ def host_client():
 
 
 @pytest.fixture
-def committed_county(django_db_blocker):
+def committed_county(django_db_setup, django_db_blocker):
     """A county whose data is committed (for tests over real parallel connections); dropped afterwards."""
     from django.db import connection
 
