@@ -6,7 +6,7 @@
 | CELERY_BROKER_URL | Celery broker (Redis, RabbitMQ) | kombu's ``filesystem://`` under ``var/`` |
 | SENTRY_DSN | error reporting | off |
 | CUNWU_SECRET_KEY | Django's secret key | a development key (refused when DEBUG is off) |
-| CUNWU_FIELD_KEYS | comma-separated Fernet keys for personal data, newest first | a development key |
+| CUNWU_FIELD_KEYS | comma-separated AES-256 keys (url-safe base64) for personal data, newest first | a development key |
 | CUNWU_ENV | ``production`` refuses the development keys below | ``development`` |
 | CUNWU_DEBUG | ``1`` for Django's debug pages | ``0`` |
 | CUNWU_BASE_DOMAIN | the operator's host; counties answer at ``<slug>.<base>`` | ``localhost`` |

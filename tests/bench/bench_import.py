@@ -1,4 +1,4 @@
-"""Benchmark: importing 100,000 residents from .xlsx (validation, ID-card checksums, Fernet encryption,
+"""Benchmark: importing 100,000 residents from .xlsx (validation, ID-card checksums, AES-GCM encryption,
 keyed hashes, households, COPY) against a floor of reading the same file with python-calamine and COPYing
 its raw rows into a plain table, in the same process. ``ratio`` is import time / floor time.
 

@@ -12,7 +12,7 @@ from cunwu.pii import crypto
 class EncryptedTextField(models.TextField):
     """Encrypts on the way to the database and decrypts on the way out; never filter on it."""
 
-    description = "Text encrypted at rest (Fernet)"
+    description = "Text encrypted at rest (AES-256-GCM)"
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         if value in (None, ""):
