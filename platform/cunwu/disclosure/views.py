@@ -159,7 +159,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "disclosure/public_index.html",
-        {"form": form, "page": _page(request, notices), "query": _query_without_page(request)},
+        {"form": form, "page": _page(request, notices)},
     )
 
 

@@ -13,7 +13,6 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,7 +54,6 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "q": query,
-        "query": urlencode({"q": query}) if query else "",
         "may_schedule": has_role(request.user, *MANAGER_ROLES),
     }
     return render(request, "meetings/index.html", context)

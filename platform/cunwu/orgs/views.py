@@ -167,7 +167,7 @@ def bodies(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "orgs/bodies.html",
-        {"page": page, "kinds": Body.Kind.choices, "kind": kind, "query": f"kind={kind}" if kind else ""},
+        {"page": page, "kinds": Body.Kind.choices, "kind": kind},
     )
 
 

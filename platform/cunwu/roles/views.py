@@ -50,7 +50,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "roles/index.html",
         {
             "page": page,
-            "query": f"q={query}" if query else "",
             "q": query,
             "is_admin": is_admin,
             "grant_form": GrantForm() if is_admin else None,

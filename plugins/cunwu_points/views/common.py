@@ -17,12 +17,6 @@ def page_of(request: HttpRequest, rows: Any) -> Page:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def qr_svg(text: str) -> str:
     """An inline SVG of a QR code (no image file, no external service; allowed by the CSP)."""
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)

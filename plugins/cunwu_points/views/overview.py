@@ -13,7 +13,7 @@ from cunwu_points.models import PointsEvent, QuarterlyList, ReportingReminder
 from cunwu_points.policy import parameters
 from cunwu_points.scoping import OPERATOR, REGISTRAR, REVIEWER, SUPERVISORS, villages_for
 from cunwu_points.services.rankings import honour_candidates
-from cunwu_points.views.common import page_of, query_without_page
+from cunwu_points.views.common import page_of
 
 
 @login_required
@@ -48,7 +48,7 @@ def lists(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cunwu_points/lists.html",
-        {"page": page_of(request, published), "query": query_without_page(request)},
+        {"page": page_of(request, published)},
     )
 
 

@@ -14,7 +14,7 @@ from cunwu_points.forms import BulkForm, RegisterForm
 from cunwu_points.models import PointsEvent
 from cunwu_points.scoping import REGISTRAR, REVIEWER, villages_for
 from cunwu_points.services import events
-from cunwu_points.views.common import page_of, query_without_page
+from cunwu_points.views.common import page_of
 
 
 def _residents(request: HttpRequest):
@@ -91,7 +91,7 @@ def review(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cunwu_points/review.html",
-        {"page": page_of(request, pending), "query": query_without_page(request)},
+        {"page": page_of(request, pending)},
     )
 
 
