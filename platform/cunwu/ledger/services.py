@@ -10,21 +10,28 @@ by the posting (no ledger-wide lock): entries are sealed into it just after comm
 
 from __future__ import annotations
 
+import json
+import sys
 import threading
 import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache, partial
+from functools import cache
 from typing import Any
 
 import psycopg
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DataError, connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cunwu.audit.services import record
+from cunwu.audit import request_info
+from cunwu.audit.models import AuditEntry
+from cunwu.audit.services import changed_fields, record
 from cunwu.disclosure.services import post_notice
 from cunwu.ledger import chain
 from cunwu.ledger.errors import (
@@ -69,7 +76,20 @@ def balance(account: Account) -> Decimal:
 
 @cache
 def _posting_sql(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> str:
-    """The one-statement posting for one shape of request; see the module docstring.
+    """The one-statement posting for one shape of request; see the module docstring."""
+    columns = [
+        "(SELECT id FROM t)",
+        "(SELECT count(*) FROM d)" if debit_guarded else "NULL",
+        "(SELECT count(*) FROM c)" if credit_guarded else "NULL",
+        "(SELECT id FROM prior)" if keyed else "NULL",
+        "(SELECT fingerprint FROM prior)" if keyed else "NULL",
+    ]
+    ctes = _posting_ctes(debit_guarded, credit_guarded, keyed)
+    return "WITH " + ",\n".join(ctes) + "\nSELECT " + ", ".join(columns)
+
+
+def _posting_ctes(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> list[str]:
+    """The posting's chain of CTEs: ``prior``, ``locked``, ``d``, ``c`` (as the shape needs), ``t``, ``e``.
 
     Each step is gated on the previous one, so the chain writes all or nothing. ``ON CONFLICT DO
     NOTHING`` catches a concurrent post with the same key (or a second reversal of one transaction):
@@ -115,30 +135,40 @@ def _posting_sql(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> str:
         " (VALUES (%(debit)s::bigint, %(minus)s::numeric), (%(credit)s::bigint, %(amount)s::numeric))"
         " AS v(account_id, amount))"
     )
-    columns = [
-        "(SELECT id FROM t)",
-        "(SELECT count(*) FROM d)" if debit_guarded else "NULL",
-        "(SELECT count(*) FROM c)" if credit_guarded else "NULL",
-        "(SELECT id FROM prior)" if keyed else "NULL",
-        "(SELECT fingerprint FROM prior)" if keyed else "NULL",
-    ]
-    return "WITH " + ",\n".join(ctes) + "\nSELECT " + ", ".join(columns)
+    return ctes
+
+
+_GENERIC_PLANS: weakref.WeakSet = weakref.WeakSet()  # raw connections told to keep one plan per statement
 
 
 def _fetch_one_prepared(sql: str, params: dict[str, Any]) -> tuple:
     """Run ``sql`` as a server-side prepared statement: parsed and planned once per connection.
 
     Django's cursors bind parameters client-side, so the posting would be planned on every call (as long
-    as it takes to run). Opening Django's cursor first makes django-tenants set the county's search_path
-    on the connection; PostgreSQL re-plans a prepared statement whenever search_path has changed since,
-    so a connection that moves between counties never runs one county's plan in another. Errors are
-    raised as Django's database exceptions, as through any other cursor.
+    as it takes to run). Django also turns psycopg's statement preparation off (``prepare_threshold``
+    None, under which even ``prepare=True`` is ignored), so it is enabled for this one call only.
+    Opening Django's cursor first makes django-tenants set the county's search_path on the connection;
+    PostgreSQL re-plans a prepared statement whenever search_path has changed since, so a connection
+    that moves between counties never runs one county's plan in another. PostgreSQL would re-plan these
+    statements on every call anyway (custom plans: the generic one is estimated dearer, yet runs as
+    fast), so the connection is told once, outside any transaction, to keep the generic plan; only
+    server-side prepared statements are affected, and Django's connections prepare none but these.
+    Errors are raised as Django's database exceptions, as through any other cursor.
     """
     with connection.cursor():
         pass
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        return cursor.fetchone()
+    raw = connection.connection
+    with connection.wrap_database_errors:
+        if raw not in _GENERIC_PLANS and not connection.in_atomic_block:
+            raw.execute("SET plan_cache_mode = force_generic_plan")
+            _GENERIC_PLANS.add(raw)
+        threshold, raw.prepare_threshold = raw.prepare_threshold, sys.maxsize
+        try:
+            with psycopg.Cursor(raw) as cursor:
+                cursor.execute(sql, params, prepare=True)
+                return cursor.fetchone()
+        finally:
+            raw.prepare_threshold = threshold
 
 
 def _check_request(debit: Account, credit: Account, amount: Decimal, memo: str) -> None:
@@ -169,6 +199,53 @@ class _Outcome:
     error: LedgerError | None = None
 
 
+def _posting_params(
+    debit: Account,
+    credit: Account,
+    amount: Decimal,
+    memo: str,
+    actor: Any,
+    idempotency_key: str | None,
+    reverses: Transaction | None,
+    reason: str,
+    link: models.Model | None,
+) -> dict[str, Any]:
+    """The parameters of the posting statement (a checked request), fingerprint included."""
+    actor_id, actor_name, scope = _actor_fields(actor)
+    link_type_id, link_id, link_label = None, "", None
+    if link is not None:
+        link_type_id = ContentType.objects.get_for_model(link).pk
+        link_id, link_label = str(link.pk), f"{link._meta.label_lower}:{link.pk}"
+    fingerprint = chain.fingerprint(
+        ledger_id=debit.ledger_id,
+        debit_id=debit.pk,
+        credit_id=credit.pk,
+        amount=amount,
+        memo=memo,
+        reverses_id=reverses.pk if reverses else None,
+        reason=reason,
+        link=link_label,
+    )
+    return {
+        "scope": scope,
+        "key": idempotency_key,
+        "debit": debit.pk,
+        "credit": credit.pk,
+        "amount": amount,
+        "minus": -amount,
+        "ledger": debit.ledger_id,
+        "memo": memo,
+        "actor_id": actor_id,
+        "actor_name": actor_name,
+        "created_at": timezone.now(),
+        "fingerprint": fingerprint,
+        "reverses": reverses.pk if reverses else None,
+        "reason": reason,
+        "link_type": link_type_id,
+        "link_id": link_id,
+    }
+
+
 def transfer(
     *,
     debit: Account,
@@ -188,39 +265,8 @@ def transfer(
     :class:`InvalidPosting`; a refused posting writes nothing.
     """
     _check_request(debit, credit, amount, memo)
-    actor_id, actor_name, scope = _actor_fields(actor)
-    link_type_id, link_id, link_label = None, "", None
-    if link is not None:
-        link_type_id = ContentType.objects.get_for_model(link).pk
-        link_id, link_label = str(link.pk), f"{link._meta.label_lower}:{link.pk}"
-    fingerprint = chain.fingerprint(
-        ledger_id=debit.ledger_id,
-        debit_id=debit.pk,
-        credit_id=credit.pk,
-        amount=amount,
-        memo=memo,
-        reverses_id=reverses.pk if reverses else None,
-        reason=reason,
-        link=link_label,
-    )
-    params = {
-        "scope": scope,
-        "key": idempotency_key,
-        "debit": debit.pk,
-        "credit": credit.pk,
-        "amount": amount,
-        "minus": -amount,
-        "ledger": debit.ledger_id,
-        "memo": memo,
-        "actor_id": actor_id,
-        "actor_name": actor_name,
-        "created_at": timezone.now(),
-        "fingerprint": fingerprint,
-        "reverses": reverses.pk if reverses else None,
-        "reason": reason,
-        "link_type": link_type_id,
-        "link_id": link_id,
-    }
+    params = _posting_params(debit, credit, amount, memo, actor, idempotency_key, reverses, reason, link)
+    actor_id, scope, fingerprint = params["actor_id"], params["scope"], params["fingerprint"]
     sql = _posting_sql(not debit.allow_negative, not credit.allow_negative, idempotency_key is not None)
     # savepoint=False: a refusal is decided inside the block but raised after it (the statement wrote
     # nothing), so refusing never costs a savepoint nor poisons the caller's transaction.
@@ -228,7 +274,7 @@ def transfer(
         txn_id, debited, credited, prior_id, prior_fingerprint = _fetch_one_prepared(sql, params)
         if txn_id is not None:
             outcome = _Outcome(transaction=_posted(txn_id, params, actor, reverses))
-            transaction.on_commit(partial(_seal_after_commit.run, debit.ledger_id), robust=True)
+            transaction.on_commit(_sealer_for(debit.ledger_id), robust=True)
             if actor_id is not None:
                 record(
                     actor=actor, action="ledger.transfer", target=outcome.transaction, after=_summary(params)
@@ -243,6 +289,83 @@ def transfer(
     if outcome.error is not None:
         raise outcome.error
     return outcome.transaction
+
+
+def transfer_with(
+    *,
+    debit: Account,
+    credit: Account,
+    amount: Decimal,
+    memo: str,
+    actor: Any,
+    idempotency_key: str,
+    follow: str,
+    follow_params: dict[str, Any],
+) -> tuple[Transaction, Any] | None:
+    """:func:`transfer` and the caller's own writes in **one statement**, its own transaction.
+
+    For hot paths that would otherwise pay BEGIN and COMMIT round trips around a posting (the points
+    counter). ``follow`` is more CTEs appended to the posting's chain; they may use ``t`` (the new
+    transaction's id) and must end with one named ``follow`` returning one row (its ``id``) when the
+    caller's writes succeeded. The statement carries the posting's audit row too, as :func:`record`
+    would write it.
+
+    Only the common case is settled here: the result is ``(transaction, follow id)`` when everything
+    was written. ``None`` means nothing was written and the caller takes its transactional path, which
+    gives the precise answer: when already inside a transaction, when the posting is refused or is a
+    replay, or when the caller's writes failed after the posting — the statement then raises a
+    division by zero on purpose, so PostgreSQL rolls all of it back.
+    """
+    if connection.in_atomic_block or actor is None or isinstance(actor, str):
+        return None
+    _check_request(debit, credit, amount, memo)
+    params = _posting_params(debit, credit, amount, memo, actor, idempotency_key, None, "", None)
+    if set(params) & set(follow_params):
+        raise ValueError("follow_params clash with the posting's parameters")
+    summary = _summary(params)
+    request = request_info.current_request()
+    params.update(
+        follow_params,
+        audit_type=ContentType.objects.get_for_model(Transaction, for_concrete_model=False).pk,
+        audit_after=json.dumps(summary, cls=DjangoJSONEncoder),
+        audit_changed=changed_fields(None, summary),
+        audit_ip=request_info.client_ip(request) if request is not None else None,
+        audit_agent=request_info.user_agent(request) if request is not None else "",
+    )
+    sql = _composed_sql(not debit.allow_negative, not credit.allow_negative, follow)
+    try:
+        txn_id, follow_id, _settled = _fetch_one_prepared(sql, params)
+    except DataError as exc:
+        if isinstance(exc.__cause__, psycopg.errors.DivisionByZero):
+            return None
+        raise
+    if txn_id is None:
+        return None
+    _seal_after_commit.run(debit.ledger_id)  # committed already: autocommit
+    return _posted(txn_id, params, actor, None), follow_id
+
+
+@cache
+def _composed_sql(debit_guarded: bool, credit_guarded: bool, follow: str) -> str:
+    """The posting, its audit row and ``follow``; aborts if anything was written but ``follow`` failed."""
+    written = ["(SELECT count(*) FROM t)"]
+    written += ["(SELECT count(*) FROM d)"] if debit_guarded else []
+    written += ["(SELECT count(*) FROM c)"] if credit_guarded else []
+    audit = (
+        f"audit AS (INSERT INTO {AuditEntry._meta.db_table} (actor_id, actor_name, action, target_type_id,"
+        " target_id, target_repr, org_path, before, after, changed_fields, reason, ip_address, user_agent,"
+        " created_at) SELECT %(actor_id)s::bigint, %(actor_name)s::text, 'ledger.transfer',"
+        " %(audit_type)s::integer, t.id::text, left('#' || t.id || ' ' || %(memo)s::text, 200), '', NULL,"
+        " %(audit_after)s::jsonb, %(audit_changed)s::varchar[], '', %(audit_ip)s::inet,"
+        " %(audit_agent)s::text, %(created_at)s::timestamptz FROM t)"
+    )
+    ctes = [*_posting_ctes(debit_guarded, credit_guarded, keyed=True), audit, follow]
+    return (
+        "WITH "
+        + ",\n".join(ctes)
+        + "\nSELECT (SELECT id FROM t), (SELECT id FROM follow),"
+        + f" CASE WHEN {' + '.join(written)} > 0 THEN 1 / (SELECT count(*) FROM follow) END"
+    )
 
 
 def _posted(txn_id: int, params: dict[str, Any], actor: Any, reverses: Transaction | None) -> Transaction:
@@ -383,6 +506,15 @@ class _SealThrottle:
 
 
 _seal_after_commit = _SealThrottle()
+
+
+def _sealer_for(ledger_id: int) -> Callable[[], None]:
+    """The post-commit seal of one ledger as a named function (``on_commit`` logs a failure by name)."""
+
+    def seal_after_commit() -> None:
+        _seal_after_commit.run(ledger_id)
+
+    return seal_after_commit
 
 
 def head(ledger: Ledger) -> tuple[int, str]:

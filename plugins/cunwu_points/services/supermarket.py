@@ -9,6 +9,11 @@ A redemption is one transaction of three writes that either all happen or none d
    It comes last so that a popular item's row is locked only while the transaction commits.
 
 If any step fails the transaction rolls back: no points move, no row is written, no stock is taken.
+
+In the common case (called outside a transaction, no per-person limit) all of it is **one statement**
+in its own transaction: the ledger's posting with the stock take and the row appended to it
+(:func:`cunwu.ledger.services.transfer_with`). Whatever that statement cannot settle alone — a refusal,
+a replayed key, a race for the last items — it leaves unwritten, and the transactional path answers.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from cunwu.audit.services import record, snapshot
 from cunwu.ledger.errors import IdempotencyConflict, InsufficientBalance
-from cunwu.ledger.services import reverse, transfer
+from cunwu.ledger.services import reverse, transfer, transfer_with
 from cunwu.orgs.models import OrgUnit
 from cunwu.roles.permissions import has_role
 from cunwu_points.errors import (
@@ -48,6 +53,21 @@ ITEM_FIELDS = ("name", "description", "price", "stock", "limit_per_person", "lim
 def _require_operator(actor: Any, unit: OrgUnit) -> None:
     if not has_role(actor, *OPERATORS, org_unit=unit):
         raise PointsError(_("您不是%s积分超市的管理员。") % unit.name)
+
+
+def _require_counter_operator(actor: Any, unit: OrgUnit) -> None:
+    """:func:`_require_operator`, remembered on the actor object for the units it was granted on.
+
+    The counter redeems for a whole village in a row; the actor object is the request's user (or the
+    caller's), so a grant is looked up once per request and unit, not once per redemption.
+    """
+    granted: set[int] | None = getattr(actor, "_points_operator_units", None)
+    if granted is None:
+        granted = set()
+        actor._points_operator_units = granted
+    if unit.pk not in granted:
+        _require_operator(actor, unit)
+        granted.add(unit.pk)
 
 
 def add_item(org_unit: OrgUnit, *, actor: Any, **fields: Any) -> Item:
@@ -150,14 +170,72 @@ def _take_stock_and_record(**values: Any) -> int | None:
     return row[0] if row else None
 
 
+_FOLLOW_POSTING = """
+taken AS (
+    UPDATE {item} SET stock = stock - %(r_quantity)s::integer
+    WHERE id = %(r_item)s::bigint AND active AND (stock IS NULL OR stock >= %(r_quantity)s::integer)
+      AND EXISTS (SELECT 1 FROM t)
+    RETURNING id
+),
+follow AS (
+    INSERT INTO {redemption} (key, passbook_id, item_id, quantity, points, transaction_id, operator_id,
+                              created_at, reversal_reason)
+    SELECT %(r_key)s::text, %(r_passbook)s::bigint, taken.id, %(r_quantity)s::integer, %(r_points)s::numeric,
+           t.id, %(r_operator)s::bigint, %(r_now)s::timestamptz, ''
+    FROM taken, t
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)"""
+
+
+def _redeem_in_one_statement(
+    passbook: Passbook, item: Item, quantity: int, points: Decimal, key: str, memo: str, actor: Any
+) -> Redemption | None:
+    """The whole redemption as one statement; ``None`` when it wrote nothing (see the module docstring)."""
+    now = timezone.now()
+    done = transfer_with(
+        debit=passbook.account,
+        credit=passbook.book.redemption_account,
+        amount=points,
+        memo=memo,
+        actor=actor,
+        idempotency_key=f"points-redeem:{key}",
+        follow=_FOLLOW_POSTING.format(item=Item._meta.db_table, redemption=Redemption._meta.db_table),
+        follow_params={
+            "r_key": key,
+            "r_passbook": passbook.pk,
+            "r_item": item.pk,
+            "r_quantity": quantity,
+            "r_points": points,
+            "r_operator": actor.pk,
+            "r_now": now,
+        },
+    )
+    if done is None:
+        return None
+    posted, redemption_id = done
+    return Redemption(
+        pk=redemption_id,
+        key=key,
+        passbook=passbook,
+        item=item,
+        quantity=quantity,
+        points=points,
+        transaction=posted,
+        operator=actor,
+        created_at=now,
+    )
+
+
 def redeem(passbook: Passbook, item: Item, *, quantity: int = 1, key: str, actor: Any) -> Redemption:
     """Redeem ``quantity`` of ``item`` with the passbook's redeemable points; idempotent on ``key``.
 
-    Round trips are counted here, as this runs at the supermarket counter for a whole village at once:
-    the role check, the ledger's one-statement posting and its audit row (which is this redemption's
-    audit row: same transaction, same actor, its memo names the item), one statement that takes the
-    stock and writes the :class:`Redemption`, and the commit. A repeated ``key`` is answered from the
-    row the first request wrote.
+    Round trips are counted here, as this runs at the supermarket counter for a whole village at once.
+    Commonly one: the statement of :func:`_redeem_in_one_statement` (the role check is remembered per
+    actor object). Otherwise, in a transaction: a per-person limit check, the ledger's posting and its
+    audit row (which is this redemption's audit row: same transaction, same actor, its memo names the
+    item), one statement that takes the stock and writes the :class:`Redemption`, and the commit. A
+    repeated ``key`` is answered from the row the first request wrote.
     """
     if quantity < 1:
         raise PointsError(_("数量至少为 1。"))
@@ -171,9 +249,14 @@ def redeem(passbook: Passbook, item: Item, *, quantity: int = 1, key: str, actor
         raise PointsError(
             _("“%(item)s”不在%(village)s可兑换的超市中。") % {"item": item.name, "village": book.village.name}
         )
-    _require_operator(actor, item.org_unit)
+    _require_counter_operator(actor, item.org_unit)
     check_redemption_day()
     points = item.price * quantity
+    memo = _("兑换 %(item)s ×%(n)s (%(key)s)") % {"item": item.name, "n": quantity, "key": key}
+    if item.limit_per_person is None:
+        redemption = _redeem_in_one_statement(passbook, item, quantity, points, key, memo, actor)
+        if redemption is not None:
+            return redemption
     try:
         with transaction.atomic():
             _check_person_limit(passbook, item, quantity)
@@ -182,7 +265,7 @@ def redeem(passbook: Passbook, item: Item, *, quantity: int = 1, key: str, actor
                     debit=passbook.account,
                     credit=book.redemption_account,
                     amount=points,
-                    memo=_("兑换 %(item)s ×%(n)s (%(key)s)") % {"item": item.name, "n": quantity, "key": key},
+                    memo=memo,
                     actor=actor,
                     idempotency_key=f"points-redeem:{key}",
                 )
