@@ -9,6 +9,9 @@ database, then measures, with the same number of threads (each its own connectio
 * the floor: ``WITH d AS (UPDATE … SET balance = balance - x WHERE id = … AND balance >= x RETURNING id)
   INSERT … SELECT FROM d`` in autocommit, on one row and on 1,000 rows of a plain table.
 
+Each thread loads its passbooks and items before the timed window, as the counter page has them in
+hand when it redeems; the operator's role is checked once, as once per request at the counter.
+``points_redeem_round_trips`` counts what one redemption sends on the wire (libpq's trace).
 ``ratio`` is service / floor. A final phase hammers one passbook whose balance and one item whose stock
 are both short, and counts overdrafts and oversells (must be 0). The county is dropped afterwards.
 """
