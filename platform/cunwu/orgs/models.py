@@ -54,8 +54,12 @@ class OrgUnit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.path = f"{self.parent.path}/{self.code}" if self.parent_id else self.code
+        self.set_path()
         super().save(*args, **kwargs)
+
+    def set_path(self) -> None:
+        """Derive ``path`` from the parent's; also called before ``bulk_create``, which skips ``save()``."""
+        self.path = f"{self.parent.path}/{self.code}" if self.parent_id else self.code
 
     def subtree(self) -> models.QuerySet[OrgUnit]:
         return OrgUnit.objects.filter(models.Q(pk=self.pk) | models.Q(path__startswith=self.path + "/"))
