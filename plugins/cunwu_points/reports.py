@@ -12,13 +12,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from io import BytesIO
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from cunwu.exports import workbook_bytes
 from cunwu.orgs.models import Household, OrgUnit, Resident
 from cunwu_points.models import PointsEvent, Redemption
 from cunwu_points.policy import parameters
@@ -210,6 +210,4 @@ def figures_xlsx(total: Figures, year: int) -> bytes:
     for name in ("issued", "penalties", "redeemed", "outstanding", "participants", "eligible"):
         setattr(total_row, name, getattr(total, name))
     write(total_row, 0)
-    output = BytesIO()
-    book.save(output)
-    return output.getvalue()
+    return workbook_bytes(book)

@@ -7,7 +7,6 @@ are (for a step gate, the list of what is missing).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,6 +24,7 @@ from openpyxl import Workbook
 
 from cunwu.disclosure.errors import NoticeError
 from cunwu.evidence.errors import EvidenceRejected
+from cunwu.exports import workbook_bytes, xlsx_response
 from cunwu.meetings.errors import MeetingError
 from cunwu.orgs.models import Body, OrgUnit, Resident
 from cunwu.roles.permissions import has_role, role_required, units_for
@@ -55,13 +55,7 @@ def _xlsx(title: str, header: list[str], rows: list[list[Any]], filename: str) -
     sheet.append(header)
     for row in rows:
         sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(workbook_bytes(book), filename)
 
 
 @role_required(*VIEW_ROLES)

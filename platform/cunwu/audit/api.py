@@ -9,10 +9,11 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 
-from cunwu.audit.exports import EXPORT_LIMIT, XLSX_CONTENT_TYPE, audit_workbook, xlsx_response
+from cunwu.audit.exports import EXPORT_LIMIT, audit_workbook
 from cunwu.audit.filters import AuditEntryFilter
 from cunwu.audit.models import AuditEntry
 from cunwu.audit.selectors import READER_ROLES, visible_entries
+from cunwu.exports import XLSX_CONTENT_TYPE, xlsx_response
 from cunwu.roles.permissions import RolePermission
 
 

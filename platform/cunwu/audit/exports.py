@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from io import BytesIO
 
-from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from cunwu.audit.models import AuditEntry
+from cunwu.exports import workbook_bytes
 
 EXPORT_LIMIT = 100_000
 
@@ -47,16 +45,4 @@ def audit_workbook(entries: Iterable[AuditEntry]) -> bytes:
                 entry.user_agent,
             ]
         )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    """An attachment download of an .xlsx workbook."""
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return workbook_bytes(workbook)

@@ -7,9 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from cunwu.audit.exports import EXPORT_LIMIT, audit_workbook, xlsx_response
+from cunwu.audit.exports import EXPORT_LIMIT, audit_workbook
 from cunwu.audit.filters import AuditEntryFilter
 from cunwu.audit.selectors import READER_ROLES, visible_entries
+from cunwu.exports import xlsx_response
 from cunwu.roles.permissions import role_required
 
 PAGE_SIZE = 50

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
@@ -11,8 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from cunwu.disclosure.models import Notice
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from cunwu.exports import workbook_bytes, xlsx_response
 
 
 def notices_workbook(notices: QuerySet[Notice]) -> bytes:
@@ -48,12 +45,8 @@ def notices_workbook(notices: QuerySet[Notice]) -> bytes:
             ]
         )
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def notices_workbook_response(notices: QuerySet[Notice]) -> HttpResponse:
-    response = HttpResponse(notices_workbook(notices), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="notices-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return xlsx_response(notices_workbook(notices), f"notices-{timezone.localdate():%Y%m%d}.xlsx")

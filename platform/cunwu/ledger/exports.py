@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from io import BytesIO
 
-from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from cunwu.exports import workbook_bytes
 from cunwu.ledger.models import Account, Entry
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def statement_workbook(account: Account, entries: Iterable[Entry]) -> bytes:
@@ -36,12 +32,4 @@ def statement_workbook(account: Account, entries: Iterable[Entry]) -> bytes:
                 entry.hash,
             ]
         )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return workbook_bytes(workbook)

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cunwu.exports import xlsx_response
 from cunwu.ledger import selectors, services
 from cunwu.ledger.errors import InvalidPosting
-from cunwu.ledger.exports import statement_workbook, xlsx_response
+from cunwu.ledger.exports import statement_workbook
 from cunwu.ledger.models import Account, Entry, LedgerCheckpoint
 from cunwu.ledger.verify import verify_ledger
 from cunwu.roles.permissions import role_required

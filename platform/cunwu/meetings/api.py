@@ -18,7 +18,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cunwu.audit.exports import XLSX_CONTENT_TYPE, xlsx_response
+from cunwu.exports import XLSX_CONTENT_TYPE, xlsx_response
 from cunwu.meetings import services
 from cunwu.meetings.errors import MeetingError
 from cunwu.meetings.exports import attendance_workbook

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from cunwu.exports import workbook_bytes
 from cunwu.meetings.models import Meeting
 from cunwu.meetings.quorum import quorum_status
 
@@ -41,6 +40,4 @@ def attendance_workbook(meeting: Meeting) -> bytes:
                 timezone.localtime(attendance.signed_at).replace(tzinfo=None),
             ]
         )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cunwu.audit.exports import xlsx_response
+from cunwu.exports import xlsx_response
 from cunwu.meetings import services
 from cunwu.meetings.errors import MeetingError
 from cunwu.meetings.exports import attendance_workbook

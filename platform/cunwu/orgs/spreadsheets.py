@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cunwu.exports import workbook_bytes
 from cunwu.orgs.importing import ORG_COLUMNS, ORG_SHEET, RESIDENT_COLUMNS, RESIDENT_SHEET
 from cunwu.orgs.models import Resident
 
 TEXT_COLUMNS = {"户号", "身份证号", "手机号"}  # stored as text so Excel keeps all 18 digits
-
-
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _header(sheet, columns: Iterable[str]) -> None:
@@ -47,7 +41,7 @@ def template_workbook() -> bytes:
         _("“组织机构”表(可选):新增的乡镇、村(社区)、村民小组,按名称匹配已有单位。"),
     ):
         notes.append([line])
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def residents_workbook(residents: Iterable[Resident]) -> bytes:
@@ -71,4 +65,4 @@ def residents_workbook(residents: Iterable[Resident]) -> bytes:
                 _("是") if resident.is_party_member else _("否"),
             ]
         )
-    return _save(workbook)
+    return workbook_bytes(workbook)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cunwu.audit.exports import xlsx_response
+from cunwu.exports import xlsx_response
 from cunwu.orgs import scoping, services
 from cunwu.orgs.api import build_tree
 from cunwu.orgs.forms import ImportForm, ResidentForm, ResidentSearchForm

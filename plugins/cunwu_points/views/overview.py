@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from cunwu.exports import xlsx_response
 from cunwu.roles.permissions import has_role, role_required, units_for
 from cunwu_points import reports
 from cunwu_points.models import PointsEvent, QuarterlyList, ReportingReminder
@@ -66,12 +67,7 @@ def report(request: HttpRequest) -> HttpResponse:
         year = timezone.localdate().year
     total = reports.rollup(_top_units(request.user), year, request.county.name)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            reports.figures_xlsx(total, year),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="points-{year}.xlsx"'
-        return response
+        return xlsx_response(reports.figures_xlsx(total, year), f"points-{year}.xlsx")
     villages = villages_for(request.user, *SUPERVISORS)
     today = timezone.localdate()
     return render(
