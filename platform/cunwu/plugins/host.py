@@ -66,14 +66,6 @@ def installed_plugins() -> dict[str, PluginInfo]:
     return found
 
 
-def plugin_for_module(module_name: str) -> str | None:
-    """The slug of the plugin that a module belongs to, or ``None`` for the core."""
-    for info in installed_plugins().values():
-        if module_name == info.app_module or module_name.startswith(info.app_module + "."):
-            return info.slug
-    return None
-
-
 class CountyHooks:
     """``hooks_for(county).cunwu_menu_items(request=…)`` calls only the county's enabled plugins."""
 

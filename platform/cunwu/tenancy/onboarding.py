@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context, schema_exists
 
 from cunwu.plugins.host import hooks_for
-from cunwu.policy.packs import ValidatedPack, load_pack, validate_pack
+from cunwu.policy.packs import ValidatedPack, load_pack
 from cunwu.tenancy.models import County, Domain, PluginEnablement, PolicyVersion
 from cunwu.tenancy.schema_factory import create_county_schema
 
@@ -105,7 +105,3 @@ def onboard(validated: ValidatedPack, *, actor: str = "system") -> OnboardingRes
 
 def onboard_file(path: Path, *, actor: str = "system") -> OnboardingResult:
     return onboard(load_pack(path), actor=actor)
-
-
-def onboard_text(source: str, *, actor: str = "system") -> OnboardingResult:
-    return onboard(validate_pack(source), actor=actor)
