@@ -42,7 +42,7 @@ def test_a_refused_pack_names_each_problem_and_changes_nothing(operator_client):
     response = operator_client.post("/onboard/", {"source": bad})
     html = response.content.decode()
     assert response.status_code == 422
-    assert "<code>bodies.saets</code>：unknown key" in html
+    assert "<code>bodies.saets</code>：不认识的键" in html
     assert "<code>townships[0].villages[0].population</code>" in html
     assert not County.objects.filter(slug="gamma").exists()
     assert not schema_exists("county_gamma")

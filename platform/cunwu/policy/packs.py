@@ -8,18 +8,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from cunwu.plugins.host import all_hooks, installed_plugins
+from cunwu.policy.messages import TEMPLATES, message_for
 from cunwu.policy.schema import PolicyPack
 
 
 @dataclass
 class PackProblem:
-    """One reason a pack is refused: the key path (``plugins.points.rules[2].points``) and why."""
+    """One reason a pack is refused: the key path (``plugins.points.rules[2].points``) and why.
+
+    ``message`` is in the language active at validation; ``type`` is the stable, untranslated reason
+    (pydantic's error type, or ``toml_syntax``, ``unknown_plugin``, ``file_not_found``) for API clients.
+    """
 
     path: str
     message: str
+    type: str = ""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
@@ -61,13 +68,17 @@ def _location(loc: tuple) -> str:
     return path
 
 
+def _reworded(path: str, error_type: str) -> PackProblem:
+    """A problem found outside pydantic, worded as pydantic's error of the same type would be."""
+    return PackProblem(path, str(TEMPLATES[error_type]), error_type)
+
+
 def _problems(error: ValidationError, prefix: str = "") -> list[PackProblem]:
     found = []
     for item in error.errors():
         path = _location(item["loc"])
         full = f"{prefix}.{path}" if prefix and path else (prefix or path)
-        message = "unknown key" if item["type"] == "extra_forbidden" else item["msg"]
-        found.append(PackProblem(full, message))
+        found.append(PackProblem(full, message_for(item), item["type"]))
     return found
 
 
@@ -87,7 +98,8 @@ def validate_pack(source: str, base_dir: Path | None = None) -> ValidatedPack:
     try:
         raw = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        raise PackRefused([PackProblem("", f"not valid TOML: {exc}")]) from exc
+        message = _("不是有效的 TOML：%(error)s") % {"error": exc}
+        raise PackRefused([PackProblem("", message, "toml_syntax")]) from exc
     try:
         pack = PolicyPack.model_validate(raw)
     except ValidationError as exc:
@@ -99,19 +111,18 @@ def validate_pack(source: str, base_dir: Path | None = None) -> ValidatedPack:
     enabled: list[str] = []
     for slug, table in pack.plugins.items():
         if slug not in models:
-            problems.append(
-                PackProblem(f"plugins.{slug}", f"no such plugin (installed: {', '.join(models)})")
-            )
+            message = _("没有这个插件(已安装：%(installed)s)") % {"installed": ", ".join(models)}
+            problems.append(PackProblem(f"plugins.{slug}", message, "unknown_plugin"))
             continue
         table = dict(table)
         is_on = table.pop("enabled", True)
         if not isinstance(is_on, bool):
-            problems.append(PackProblem(f"plugins.{slug}.enabled", "must be true or false"))
+            problems.append(_reworded(f"plugins.{slug}.enabled", "bool_type"))
             continue
         model = models[slug]
         if model is None:
             if table:
-                problems.append(PackProblem(f"plugins.{slug}.{next(iter(table))}", "unknown key"))
+                problems.append(_reworded(f"plugins.{slug}.{next(iter(table))}", "extra_forbidden"))
             parameters[slug] = {}
         else:
             try:
@@ -122,7 +133,8 @@ def validate_pack(source: str, base_dir: Path | None = None) -> ValidatedPack:
         if is_on:
             enabled.append(slug)
     if pack.residents_import and base_dir is not None and not (base_dir / pack.residents_import).is_file():
-        problems.append(PackProblem("residents_import", f"file not found: {pack.residents_import}"))
+        message = _("找不到文件：%(path)s") % {"path": pack.residents_import}
+        problems.append(PackProblem("residents_import", message, "file_not_found"))
     if problems:
         raise PackRefused(problems)
     return ValidatedPack(pack, parameters, sorted(enabled), source, base_dir)
