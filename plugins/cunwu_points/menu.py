@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cunwu.roles.permissions import has_role
-from cunwu_points.scoping import OPERATOR, REGISTRAR, REVIEWER, SUPERVISORS
+from cunwu_points.scoping import OPERATOR, REGISTRAR, REVIEWER, STAFF, SUPERVISORS
 
 
 def menu_items(request: Any) -> list[dict[str, Any]]:
@@ -21,8 +21,16 @@ def menu_items(request: Any) -> list[dict[str, Any]]:
             "description": _("积分存折、兑换与红黑榜"),
         }
     ]
-    if has_role(user, REGISTRAR, REVIEWER, OPERATOR, *SUPERVISORS):
-        return items
-    if getattr(user, "resident_id", None):
+    villager = bool(getattr(user, "resident_id", None))
+    if villager and not has_role(user, REGISTRAR, REVIEWER, OPERATOR, *SUPERVISORS):
         items[0] = {**items[0], "label": _("我的积分"), "url": reverse("points:my_passbook")}
+    if villager or has_role(user, *STAFF):
+        items.append(
+            {
+                "label": _("评分条例"),
+                "url": reverse("points:rules"),
+                "order": 46,
+                "description": _("积分制评分条例、历次修订与公示"),
+            }
+        )
     return items

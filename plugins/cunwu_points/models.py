@@ -34,7 +34,14 @@ class RuleVersion(models.Model):
     A change never edits rules in place: a new version with new :class:`Rule` rows is created, the old
     rows are deactivated (events keep pointing at the rule they were registered under), and the change is
     posted as a 公示.
+
+    ``source`` and ``pack_sha256`` let a re-applied pack tell a village's own revision (修订) from the
+    county's policy: the revision stands until the pack's table for the village changes.
     """
+
+    class Source(models.TextChoices):
+        PACK = "pack", _("县政策包")
+        VILLAGE = "village", _("村积分制执行组修订")
 
     village = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -42,6 +49,10 @@ class RuleVersion(models.Model):
     number = models.PositiveIntegerField(_("版本号"))
     table = models.JSONField(_("评分条例"))
     sha256 = models.CharField(max_length=64)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.PACK)
+    # The digest of the pack's effective table for the village as last applied when this version was made
+    # (its own ``sha256`` for a pack version; carried over by a village revision).
+    pack_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cunwu_points.views import counter, overview, staff, villager
+from cunwu_points.views import counter, overview, rules, staff, villager
 
 urlpatterns = [
     path("", overview.index, name="index"),
@@ -19,4 +19,9 @@ urlpatterns = [
     path("claim/", villager.claim, name="claim"),
     path("lists/", overview.lists, name="lists"),
     path("report/", overview.report, name="report"),
+    path("rules/", rules.index, name="rules"),
+    path("rules/<int:pk>/", rules.history_page, name="rules_history"),
+    path("rules/<int:pk>/v<int:number>/", rules.version, name="rules_version"),
+    path("rules/<int:pk>/revise/", rules.revise, name="rules_revise"),
+    path("rules/<int:pk>/revise/row/", rules.revise_row, name="rules_revise_row"),
 ]
