@@ -114,11 +114,12 @@ class ResidentQuerySet(models.QuerySet):
 class Resident(models.Model):
     """A resident (村民/居民). ID-card and phone numbers are encrypted at rest, found by keyed hash."""
 
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    name = models.CharField(_("姓名"), max_length=50)
     id_card = EncryptedTextField(_("身份证号"), blank=True)
-    id_card_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Hex keyed hashes: collation "C" (byte compares), indexed only by the partial unique constraint.
+    id_card_hash = models.CharField(max_length=64, blank=True, editable=False, db_collation="C")
     phone = EncryptedTextField(_("手机号"), blank=True)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False, db_collation="C")
     household = models.ForeignKey(
         Household,
         on_delete=models.PROTECT,
@@ -145,6 +146,13 @@ class Resident(models.Model):
         verbose_name = _("村民")
         verbose_name_plural = _("村民")
         ordering = ["org_path", "name"]
+        # Meta.indexes rather than db_index: db_index on a CharField also builds a varchar_pattern_ops
+        # ("_like") index, and nothing filters names or hashes with LIKE 'x%' (org_path keeps its pair:
+        # role scopes are prefix matches). Every index is paid for by each imported row.
+        indexes = [
+            models.Index(fields=["name"], name="orgs_resident_name"),
+            models.Index(fields=["phone_hash"], name="orgs_resident_phone_hash"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_card_hash"], condition=~models.Q(id_card_hash=""), name="unique_resident_id_card"
