@@ -105,7 +105,7 @@ def test_the_revise_form_makes_a_version_and_posts_it(hongyang, secretary, host_
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"points": "0"}, "分值不能为 0"),
+        ({"points": "0"}, "“分值”有误: 分值不能为 0"),
         ({"code": "meeting"}, "规则代码重复: meeting"),
         ({"code": "Bad Code"}, "只能用小写字母、数字、- 和 _"),
         ({"points": "abc"}, "请改正标出的错误"),
@@ -248,3 +248,32 @@ def test_a_pack_catching_up_with_the_revision_posts_nothing_and_remembers(hongya
     newer = rules.revise_village_table(hongyang, table[:-1], actor=secretary)
     assert rules.apply_parameters(PointsParameters.model_validate(adopted), actor="tests") == []
     assert _current(hongyang) == newer
+
+
+def test_the_migration_labels_earlier_revisions_from_their_notices(hongyang, secretary):
+    """Versions made before ``source`` existed: a person's 公示 marks a revision, the system's the pack."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("cunwu_points.migrations.0002_ruleversion_source")
+    pack_version = _current(hongyang)
+    revision = rules.revise_village_table(hongyang, pack_version.table[:-1], actor=secretary)
+    RuleVersion.objects.update(source=RuleVersion.Source.PACK, pack_sha256="")
+    migration.label_existing(apps, None)
+    revision.refresh_from_db()
+    pack_version.refresh_from_db()
+    assert (pack_version.source, pack_version.pack_sha256) == (RuleVersion.Source.PACK, pack_version.sha256)
+    assert (revision.source, revision.pack_sha256) == (RuleVersion.Source.VILLAGE, pack_version.sha256)
+
+
+def test_the_pages_speak_english_too(hongyang, secretary, host_client, points_county):
+    client = host_client(points_county)
+    client.force_login(secretary)
+    history = client.get(f"/points/rules/{hongyang.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Version 1" in history and "County policy pack" in history and "Revise the rules" in history
+    table = [{**row, "points": "0"} for row in _current(hongyang).table]
+    refused = client.post(
+        f"/points/rules/{hongyang.pk}/revise/", _post_data(table), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Rules table, line 1," in refused.content.decode()

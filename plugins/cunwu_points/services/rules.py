@@ -26,6 +26,7 @@ from cunwu.audit.services import record
 from cunwu.disclosure.models import Notice
 from cunwu.disclosure.services import post_notice
 from cunwu.orgs.models import OrgUnit
+from cunwu.policy.messages import message_for
 from cunwu_points.errors import PointsError
 from cunwu_points.models import Rule, RuleVersion
 from cunwu_points.parameters import PointsParameters, RuleSpec
@@ -259,17 +260,9 @@ def revise_village_table(village: OrgUnit, table: list[dict[str, Any]], *, actor
     )
 
 
-def _describe_error(error: dict[str, Any]) -> str:
+def _describe_error(error: Any) -> str:
     """pydantic's first error in words a cadre can act on: which line, which field, what is wrong."""
-    reasons = {
-        "missing": _("必须填写"),
-        "extra_forbidden": _("不是评分条例的字段"),
-        "string_pattern_mismatch": _("只能用小写字母、数字、- 和 _"),
-        "string_too_short": _("必须填写"),
-        "string_too_long": _("太长"),
-        "greater_than_equal": _("须为正整数"),
-    }
-    reason = reasons.get(error["type"]) or error["msg"].removeprefix("Value error, ")
+    reason = message_for(error)
     location = error["loc"]
     if len(location) < 2 or not isinstance(location[0], int):
         return _("评分条例有误: %s") % reason
