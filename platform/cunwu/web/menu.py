@@ -85,4 +85,16 @@ def menu_for(request: HttpRequest) -> list[MenuEntry]:
         return []
     entries = [e for e in _core_entries() + _plugin_entries(request) if _may_open(request, e.url)]
     entries.sort(key=lambda entry: entry.order)
-    return [replace(entry, active=request.path.startswith(entry.url)) for entry in entries]
+    active = _active_url(request.path, [entry.url for entry in entries])
+    return [replace(entry, active=entry.url == active) for entry in entries]
+
+
+def _active_url(path: str, urls: list[str]) -> str | None:
+    """The longest entry URL that ``path`` lies under, so /points/rules/… lights up 评分条例 and not also
+    the 积分超市 entry at /points/; a prefix must end at a path segment (/points/ is not under /point)."""
+    matching = [url for url in urls if _under(path, url.split("?", 1)[0])]
+    return max(matching, key=len, default=None)
+
+
+def _under(path: str, url: str) -> bool:
+    return path == url or path.startswith(url if url.endswith("/") else url + "/")
