@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -218,35 +219,51 @@ class _Validator:
             return
         total = len(rows) - 1
         today = timezone.localdate()
-        columns = list(index.items())
+        fields = _fields_of(index, RESIDENT_COLUMNS)
+        resident = self._resident
+        append = plan.residents.append
+        errors = self.errors
         for number, row in enumerate(rows[1:], start=2):
             if progress and number % PROGRESS_EVERY == 0:
                 progress(number - 1, total)
-            width = len(row)
-            values = {name: (row[i] if i < width else "") for name, i in columns}
-            if not any(values.values()):
+            values = fields(row)
+            if not any(values):
                 continue
-            resident = self._resident(number, values, today)
-            if resident is not None:
-                plan.residents.append(resident)
-            if len(self.errors) >= MAX_REPORTED_ERRORS:
+            found = resident(number, *values, today)
+            if found is not None:
+                append(found)
+            if len(errors) >= MAX_REPORTED_ERRORS:
                 self.error(number, "", _("错误过多,已停止校验"))
                 return
         if progress:
             progress(total, total)
 
-    def _resident(self, number: int, values: dict[str, str], today: date) -> dict[str, Any] | None:
+    def _resident(
+        self,
+        number: int,
+        township: str,
+        village: str,
+        group_name: str,
+        household: str,
+        head: str,
+        name: str,
+        id_card: str,
+        phone: str,
+        party_member: str,
+        address: str,
+        today: date,
+    ) -> dict[str, Any] | None:
+        """One row's checks (arguments in ``RESIDENT_COLUMNS`` order), in the order they are reported."""
         errors_before = len(self.errors)
-        name = values["姓名"]
         if not name:
             self.error(number, "姓名", _("不能为空"))
         elif len(name) > 50:
             self.error(number, "姓名", _("不能超过50个字"))
-        key = (values["乡镇"], values["村(社区)"], values["村民小组"])
+        key = (township, village, group_name)
         group = self.groups.get(key)
         if group is None:
             self.error(number, "村民小组", _("村民小组不存在:%(path)s") % {"path": "/".join(key)})
-        id_card = values.get("身份证号", "").upper()
+        id_card = id_card.upper()
         id_hash = ""
         born = None
         if id_card:
@@ -255,26 +272,22 @@ class _Validator:
                 self.error(number, "身份证号", problem)
             else:
                 id_hash = self.hash(id_card)
-                if id_hash in self.seen_hashes:
-                    self.error(
-                        number, "身份证号", _("与第%(row)d行重复") % {"row": self.seen_hashes[id_hash]}
-                    )
-                self.seen_hashes.setdefault(id_hash, number)
-        phone = values.get("手机号", "")
+                first = self.seen_hashes.setdefault(id_hash, number)
+                if first != number:
+                    self.error(number, "身份证号", _("与第%(row)d行重复") % {"row": first})
         if phone and (problem := phone_problem(phone)):
             self.error(number, "手机号", problem)
-        flags = {}
-        for column in ("党员", "户主"):
-            flag = values.get(column, "").upper()
-            if flag not in YES and flag not in NO:
-                self.error(number, column, _("应填“是”或“否”"))
-            flags[column] = flag in YES
-        household = values.get("户号", "")
+        party_member, head = party_member.upper(), head.upper()
+        if party_member not in YES and party_member not in NO:
+            self.error(number, "党员", _("应填“是”或“否”"))
+        if head not in YES and head not in NO:
+            self.error(number, "户主", _("应填“是”或“否”"))
+        is_head = head in YES
         if len(household) > 40:
             self.error(number, "户号", _("不能超过40个字符"))
-        elif flags["户主"] and not household:
+        elif is_head and not household:
             self.error(number, "户号", _("户主必须填写户号"))
-        elif flags["户主"]:
+        elif is_head:
             first = self.heads.setdefault((key, household), number)
             if first != number:
                 self.error(number, "户主", _("该户已在第%(row)d行填写户主") % {"row": first})
@@ -295,16 +308,29 @@ class _Validator:
             "name": name,
             "group": key,
             "household": household,
-            "address": values.get("地址", "")[:200],
-            "is_head": flags["户主"],
+            "address": address[:200],
+            "is_head": is_head,
             "id_card": id_card,
             "id_hash": id_hash,
             "phone": phone,
             "phone_hash": self.hash(phone) if phone else "",
-            "is_party_member": flags["党员"],
+            "is_party_member": party_member in YES,
             "gender": id_card_gender(id_card) if id_card else "",
             "birth_date": born,
         }
+
+
+def _fields_of(index: dict[str, int], columns: tuple[str, ...]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A function taking a row to its cells in ``columns`` order ("" for a column absent or cut short).
+
+    ``itemgetter`` picks them in one C call when every column is in the header, the usual case.
+    """
+    positions = [index.get(name) for name in columns]
+    if None in positions:
+        return lambda row: tuple("" if i is None or i >= len(row) else row[i] for i in positions)
+    pick = itemgetter(*positions)
+    width = max(positions) + 1
+    return lambda row: pick(row) if len(row) >= width else pick(row + [""] * (width - len(row)))
 
 
 def validate(
