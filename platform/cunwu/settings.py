@@ -53,6 +53,9 @@ SHARED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # Redoc and Swagger UI as static files (no CDN: CSP, offline servers). No models, so shared or
+    # per-county makes no difference to any schema; it only has to be in INSTALLED_APPS for staticfiles.
+    "drf_spectacular_sidecar",
     "django_filters",
     "cunwu.accounts",
     "cunwu.web",
@@ -230,6 +233,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The documentation's scripts come from drf-spectacular-sidecar's static files, never a CDN.
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- Celery: tenant-aware tasks; a broker that needs no server when none is configured -----------------

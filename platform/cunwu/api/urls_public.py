@@ -5,7 +5,9 @@ a county's (and a county's schema, from ``cunwu.api.urls``, holds none of these)
 """
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView
+
+from cunwu.api.docs import RedocView
 
 OPERATOR_SCHEMA = {
     "TITLE": "cunwu 村务 平台运营 API",
@@ -22,6 +24,6 @@ urlpatterns = [
         SpectacularAPIView.as_view(urlconf="cunwu.urls_public", custom_settings=OPERATOR_SCHEMA),
         name="schema",
     ),
-    path("docs/", SpectacularRedocView.as_view(url_name="schema"), name="docs"),
+    path("docs/", RedocView.as_view(url_name="schema"), name="docs"),
     path("", include("cunwu.tenancy.operator_api_urls")),
 ]
