@@ -17,9 +17,9 @@ from cunwu.orgs.models import Household, OrgUnit, Resident
 from cunwu.roles.permissions import RolePermission, has_role, units_for
 from cunwu_points import reports
 from cunwu_points.errors import KeyReused, PointsError
-from cunwu_points.models import Item, Passbook, PointsEvent, QuarterlyList, Redemption, Rule
+from cunwu_points.models import Item, Passbook, PointsEvent, QuarterlyList, Redemption, Rule, RuleVersion
 from cunwu_points.policy import parameters
-from cunwu_points.scoping import STAFF, SUPERVISORS, own_passbooks_q, scoped
+from cunwu_points.scoping import STAFF, SUPERVISORS, own_passbooks_q, rules_readable_villages, scoped
 from cunwu_points.services import events, supermarket
 from cunwu_points.services import rules as rules_service
 from cunwu_points.services.passbooks import figures
@@ -147,6 +147,81 @@ class RuleViewSet(PointsErrors, viewsets.ReadOnlyModelViewSet):
             data.validated_data["village"], data.validated_data["rules"], actor=request.user
         )
         return Response({"version": version.number if version else None})
+
+
+class RuleVersionSerializer(serializers.ModelSerializer):
+    """A version of a village's 评分条例 with its 公示 (``history`` entries are in the context)."""
+
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    effective_at = serializers.DateTimeField(source="created_at", read_only=True, help_text="本版生效时间")
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    changes = serializers.SerializerMethodField(help_text="与上一版相比")
+    notice = serializers.SerializerMethodField(help_text="本版的公示编号")
+    notice_url = serializers.SerializerMethodField(help_text="公示原文(公开页面, 无须登录)")
+
+    class Meta:
+        model = RuleVersion
+        fields = [
+            "id",
+            "village",
+            "village_name",
+            "number",
+            "effective_at",
+            "source",
+            "source_label",
+            "table",
+            "changes",
+            "notice",
+            "notice_url",
+        ]
+        read_only_fields = fields
+
+    def _entry(self, version: RuleVersion) -> rules_service.HistoryEntry:
+        return self.context["history"][version.pk]
+
+    def get_changes(self, version: RuleVersion) -> list[str]:
+        return [str(line) for line in self._entry(version).changes]
+
+    def get_notice(self, version: RuleVersion) -> int | None:
+        notice = self._entry(version).notice
+        return notice.pk if notice else None
+
+    def get_notice_url(self, version: RuleVersion) -> str | None:
+        notice = self._entry(version).notice
+        return self.context["request"].build_absolute_uri(notice.get_public_url()) if notice else None
+
+
+class RuleVersionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every version of the 评分条例 of the villages the requester may read (as on the 评分条例 pages:
+    where they work, and a villager's own village), newest first, with each version's 公示."""
+
+    serializer_class = RuleVersionSerializer
+    filterset_fields = ["village", "source"]
+
+    def get_queryset(self):
+        return (
+            RuleVersion.objects.filter(village__in=rules_readable_villages(self.request.user))
+            .select_related("village")
+            .order_by("village__path", "-number")
+        )
+
+    def get_serializer(self, *args: Any, **kwargs: Any):
+        """Adds the page's (or the one version's) history entries, in a few queries per village."""
+        if args:
+            versions = list(args[0]) if kwargs.get("many") else [args[0]]
+            kwargs["context"] = {**self.get_serializer_context(), "history": _history_entries(versions)}
+        return super().get_serializer(*args, **kwargs)
+
+
+def _history_entries(versions: list[RuleVersion]) -> dict[int, rules_service.HistoryEntry]:
+    by_village: dict[int, list[RuleVersion]] = {}
+    for version in versions:
+        by_village.setdefault(version.village_id, []).append(version)
+    return {
+        entry.version.pk: entry
+        for group in by_village.values()
+        for entry in rules_service.history(group[0].village, group)
+    }
 
 
 class EventViewSet(PointsErrors, viewsets.ReadOnlyModelViewSet):

@@ -6,6 +6,7 @@ from cunwu_points import api
 
 router = SimpleRouter()
 router.register("rules", api.RuleViewSet, basename="rule")
+router.register("rule-versions", api.RuleVersionViewSet, basename="rule-version")
 router.register("events", api.EventViewSet, basename="event")
 router.register("passbooks", api.PassbookViewSet, basename="passbook")
 router.register("items", api.ItemViewSet, basename="item")

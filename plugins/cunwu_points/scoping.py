@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from cunwu.orgs.models import OrgUnit
+from cunwu.orgs.models import OrgUnit, Resident
 from cunwu.roles.permissions import scope_q
 
 REGISTRAR = "points_registrar"
@@ -19,6 +19,18 @@ STAFF = (REGISTRAR, REVIEWER, OPERATOR, "township_official", "village_secretary"
 def villages_for(user: Any, *codes: str) -> QuerySet[OrgUnit]:
     """The villages inside the subtrees where ``user`` holds one of ``codes``."""
     return OrgUnit.objects.filter(scope_q(user, *codes), level=OrgUnit.Level.VILLAGE)
+
+
+def rules_readable_villages(user: Any) -> QuerySet[OrgUnit]:
+    """The villages whose 评分条例 ``user`` may read (pages and API): where they work, and a villager's own
+    village."""
+    villages = villages_for(user, *STAFF)
+    resident_id = getattr(user, "resident_id", None)  # none for anonymous (the OpenAPI schema's walk)
+    if not resident_id:
+        return villages
+    resident = Resident.objects.select_related("group__parent").filter(pk=resident_id).first()
+    village = resident.group.village if resident else None
+    return villages | OrgUnit.objects.filter(pk=village.pk) if village else villages
 
 
 def scoped(queryset: QuerySet, user: Any, *codes: str, path_field: str) -> QuerySet:

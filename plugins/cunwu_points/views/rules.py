@@ -7,39 +7,27 @@ makes the new version and posts it as a 公示.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from cunwu.orgs.models import OrgUnit, Resident
+from cunwu.orgs.models import OrgUnit
 from cunwu.roles.permissions import has_role, role_required
 from cunwu_points.errors import PointsError
 from cunwu_points.models import PERIODS, RuleVersion
-from cunwu_points.scoping import STAFF, villages_for
+from cunwu_points.scoping import rules_readable_villages
 from cunwu_points.services.rules import REVISERS, history, revise_village_table
 from cunwu_points.views.common import page_of
 from cunwu_points.views.rule_table_form import PREFIX, RuleTableFormSet, formset_for
 
 
-def _readable_villages(user: Any) -> QuerySet[OrgUnit]:
-    """The villages whose rules ``user`` may read: where they work, and a villager's own village."""
-    villages = villages_for(user, *STAFF)
-    if not user.resident_id:
-        return villages
-    resident = Resident.objects.select_related("group__parent").filter(pk=user.resident_id).first()
-    village = resident.group.village if resident else None
-    return villages | OrgUnit.objects.filter(pk=village.pk) if village else villages
-
-
 def _village(request: HttpRequest, pk: int) -> OrgUnit:
     village = get_object_or_404(OrgUnit, pk=pk, level=OrgUnit.Level.VILLAGE)
-    if not _readable_villages(request.user).filter(pk=village.pk).exists():
+    if not rules_readable_villages(request.user).filter(pk=village.pk).exists():
         raise PermissionDenied
     return village
 
@@ -58,7 +46,7 @@ def _current(village: OrgUnit) -> RuleVersion | None:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The villages the user may read; one village goes straight to its history."""
-    villages = list(_readable_villages(request.user).order_by("path"))
+    villages = list(rules_readable_villages(request.user).order_by("path"))
     if len(villages) == 1:
         return redirect("points:rules_history", pk=villages[0].pk)
     numbers = dict(
