@@ -3,6 +3,9 @@
 Everything a county or a village decides for itself is here, validated: who holds the passbook, the
 评分条例 (rules table) and village overrides, list sizes, the redemption schedule, the reporting calendar
 and the honours rules. Unknown keys are refused so that a misspelt key refuses the whole pack.
+
+Validators' messages are gettext strings translated when the pack is validated, so a refusal is in the
+request's language (``cunwu.policy.messages`` shows a validator's ``ValueError`` as raised).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Period = Literal["day", "week", "month", "quarter", "year"]
@@ -38,7 +42,7 @@ class RuleSpec(Strict):
     @classmethod
     def _not_zero(cls, value: Decimal) -> Decimal:
         if value == 0:
-            raise ValueError("分值不能为 0")
+            raise ValueError(_("分值不能为 0"))
         return value
 
 
@@ -46,7 +50,7 @@ def _unique_codes(rules: list[RuleSpec]) -> list[RuleSpec]:
     codes = [rule.code for rule in rules]
     duplicates = sorted({code for code in codes if codes.count(code) > 1})
     if duplicates:
-        raise ValueError(f"规则代码重复: {', '.join(duplicates)}")
+        raise ValueError(_("规则代码重复: %s") % ", ".join(duplicates))
     return rules
 
 
@@ -79,14 +83,14 @@ class RedemptionSchedule(Strict):
     @classmethod
     def _days(cls, value: list[int]) -> list[int]:
         if not value or any(not 1 <= day <= 31 for day in value):
-            raise ValueError("兑换日须为 1–31 之间的日期, 至少一个")
+            raise ValueError(_("兑换日须为 1–31 之间的日期, 至少一个"))
         return sorted(set(value))
 
     @field_validator("months")
     @classmethod
     def _months(cls, value: list[int]) -> list[int]:
         if any(not 1 <= month <= 12 for month in value):
-            raise ValueError("月份须为 1–12")
+            raise ValueError(_("月份须为 1–12"))
         return sorted(set(value))
 
     def _pilot_end(self) -> dt.date | None:
@@ -177,7 +181,7 @@ class PointsParameters(Strict):
     def _overrides_once_per_village(self) -> PointsParameters:
         villages = [override.village for override in self.village_overrides]
         if len(villages) != len(set(villages)):
-            raise ValueError("每个村只能有一组覆盖规则")
+            raise ValueError(_("每个村只能有一组覆盖规则"))
         return self
 
     def override_for(self, village_code: str) -> VillageOverride | None:

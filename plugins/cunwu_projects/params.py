@@ -4,6 +4,9 @@ The default is 大树镇's procedure (村级公共服务运行实施方案, 2014
 with the documents (形成材料) it must leave on file, then implementation and settlement. A county reorders,
 renames, adds or drops steps and documents in its pack; the code only knows the *kinds* of requirement a
 step may carry (a meeting and its vote, an election, a 公示, a township review).
+
+Validators' messages are gettext strings translated when the pack is validated, so a refusal is in the
+request's language (``cunwu.policy.messages`` shows a validator's ``ValueError`` as raised).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # The four kinds of O&M project of the 运行维护机制建设工作手册 (seed 001).
@@ -73,7 +77,7 @@ class StepSpec(Strict):
     @model_validator(mode="after")
     def _documents_unique(self) -> StepSpec:
         if len(set(self.documents)) != len(self.documents):
-            raise ValueError("documents must not repeat")
+            raise ValueError(_("材料不能重复"))
         return self
 
 
@@ -99,7 +103,7 @@ class ScoringPolicy(Strict):
     def _codes_unique(self) -> ScoringPolicy:
         codes = [c.code for c in self.criteria]
         if len(set(codes)) != len(codes):
-            raise ValueError("criterion codes must not repeat")
+            raise ValueError(_("评分项代码不能重复"))
         return self
 
 
@@ -213,18 +217,18 @@ class ProjectsParameters(Strict):
     def _coherent(self) -> ProjectsParameters:
         codes = [s.code for s in self.steps]
         if len(set(codes)) != len(codes):
-            raise ValueError("step codes must not repeat")
+            raise ValueError(_("步骤代码不能重复"))
         for index, step in enumerate(self.steps):
             if step.returns_to is not None and step.returns_to not in codes[:index]:
-                raise ValueError(f"step {step.code}: returns_to must name an earlier step")
+                raise ValueError(_("步骤 %s: returns_to 须为其前面的步骤") % step.code)
         kinds = [s.kind for s in self.steps]
         for kind in ("implementation", "settlement"):
             if kinds.count(kind) > 1:
-                raise ValueError(f"at most one {kind} step")
+                raise ValueError(_("%s 步骤至多一个") % kind)
         if "settlement" in kinds and (
             "implementation" not in kinds or kinds.index("settlement") < kinds.index("implementation")
         ):
-            raise ValueError("the settlement step must follow the implementation step")
+            raise ValueError(_("结算步骤 (settlement) 须在实施步骤 (implementation) 之后"))
         return self
 
     def step(self, code: str) -> StepSpec:
