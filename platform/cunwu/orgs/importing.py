@@ -391,39 +391,40 @@ def _reserve_ids(table: str, count: int) -> list[int]:
 
 @contextmanager
 def _bulk_load(tables: tuple[str, ...]) -> Iterator[None]:
-    """Load ``tables`` without their secondary indexes and foreign keys, then put them back exactly.
+    """Load ``tables`` without their secondary indexes, unique constraints and foreign keys, then put
+    them back exactly as the catalogue defined them (``pg_get_indexdef``, ``pg_get_constraintdef``).
 
     PostgreSQL's advice for populating a table ("Populating a Database"): building an index once over
     the loaded rows is cheaper than updating it row by row, and adding a foreign key checks every row in
-    one join instead of one trigger query per row. Must run inside the import's transaction, so a failure
-    anywhere (a duplicate found while rebuilding a unique index, a dangling key while re-adding a
-    foreign key) rolls the indexes and constraints back with the rows.
+    one join instead of one trigger query per deferred row at commit. Must run inside the import's
+    transaction, so a failure anywhere (a duplicate found while rebuilding a unique index, a dangling key
+    while re-adding a foreign key) rolls the indexes and constraints back with the rows.
 
     Takes ACCESS EXCLUSIVE locks on ``tables`` until the transaction ends: nobody in the county can read
-    or write residents or households while a large import is written. Indexes that back a constraint
-    (primary keys, unique constraints, or a key another table refers to) are left in place. If the
+    or write residents or households while a large import is written (about a second for 100,000 rows).
+    Primary keys, and unique constraints a foreign key relies on, are left in place. If the
     caller's transaction already changed these tables (deferred foreign-key checks still pending,
     PostgreSQL then refuses to alter them), the rows are loaded with the indexes in place.
     """
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            indexes, foreign_keys = _drop_indexes_and_foreign_keys(cursor, tables)
+            indexes, constraints = _drop_indexes_and_constraints(cursor, tables)
     except OperationalError as refused:
         if not isinstance(refused.__cause__, psycopg.errors.ObjectInUse):
             raise
-        indexes, foreign_keys = [], []
+        indexes, constraints = [], []
     yield
     with connection.cursor() as cursor:
         for _name, definition in indexes:
             cursor.execute(definition)
-        for table, name, definition in foreign_keys:
+        for table, name, definition in constraints:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
 
 
-def _drop_indexes_and_foreign_keys(
+def _drop_indexes_and_constraints(
     cursor: Any, tables: tuple[str, ...]
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
-    """Drop the tables' secondary indexes and foreign keys; returns their definitions from the catalogue."""
+    """Drop the tables' secondary indexes, unique constraints and foreign keys; returns their definitions."""
     cursor.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
     cursor.execute(
         "SELECT format('%%I.%%I', n.nspname, c.relname), pg_get_indexdef(i.indexrelid) "
@@ -433,17 +434,20 @@ def _drop_indexes_and_foreign_keys(
         [list(tables)],
     )
     indexes = cursor.fetchall()
+    # Unique constraints first (re-added before the foreign keys), unless a foreign key relies on one.
     cursor.execute(
         "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) "
-        "FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) AND contype = 'f' ORDER BY oid",
+        "FROM pg_constraint c WHERE conrelid = ANY(%s::regclass[]) AND (contype = 'f' OR contype = 'u' "
+        "AND NOT EXISTS (SELECT FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)) "
+        "ORDER BY contype = 'f', oid",
         [list(tables)],
     )
-    foreign_keys = cursor.fetchall()
-    for table, name, _definition in foreign_keys:
+    constraints = cursor.fetchall()
+    for table, name, _definition in constraints:
         cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
     if indexes:
         cursor.execute(f"DROP INDEX {', '.join(name for name, _ in indexes)}")
-    return indexes, foreign_keys
+    return indexes, constraints
 
 
 def _copy(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
