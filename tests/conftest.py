@@ -21,8 +21,13 @@ PACKS = Path(__file__).parent / "packs"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.conf import settings
+
     from cunwu.tenancy.onboarding import onboard_file
 
+    # No pool of spare schemas (each county a template copy, no refill sent to the broker) unless a test
+    # asks for one (tests/platform/test_schema_pool.py).
+    settings.CUNWU_SCHEMA_POOL_SIZE = 0
     with django_db_blocker.unblock():
         for name in ("alpha", "beta"):
             onboard_file(PACKS / f"{name}.toml", actor="tests")

@@ -11,6 +11,7 @@
 | CUNWU_DEBUG | ``1`` for Django's debug pages | ``0`` |
 | CUNWU_BASE_DOMAIN | the operator's host; counties answer at ``<slug>.<base>`` | ``localhost`` |
 | CUNWU_MEDIA_ROOT / AWS_* | local evidence files, or S3-compatible storage when ``AWS_STORAGE_BUCKET_NAME`` is set | ``var/media`` |
+| CUNWU_SCHEMA_POOL_SIZE | spare county schemas kept ready for onboarding (``0``: none, each county is copied) | ``2`` |
 """
 
 from __future__ import annotations
@@ -182,6 +183,8 @@ FIELD_HASH_KEY = os.environ.get("CUNWU_FIELD_HASH_KEY", SECRET_KEY)
 # whose X-Forwarded-For is believed (0: none).
 CUNWU_AUDIT_RETENTION_DAYS = int(os.environ.get("CUNWU_AUDIT_RETENTION_DAYS", "180"))
 CUNWU_TRUSTED_PROXIES = int(os.environ.get("CUNWU_TRUSTED_PROXIES", "0"))
+# Spare county schemas built ahead of onboarding (cunwu.tenancy.schema_pool); 0 disables the pool.
+CUNWU_SCHEMA_POOL_SIZE = int(os.environ.get("CUNWU_SCHEMA_POOL_SIZE", "2"))
 
 if ENVIRONMENT == "production" and (SECRET_KEY == _DEV_SECRET or _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS):
     # The Helm chart sets CUNWU_ENV=production: a deployment must bring its own keys.
@@ -262,14 +265,20 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-# Plugins' beat entries run only in the counties that enable the plugin (see cunwu.plugins.periodic).
-CELERY_BEAT_SCHEDULER = "cunwu.plugins.periodic:PluginAwareScheduler"
+# Plugins' beat entries run only in the counties that enable the plugin (see cunwu.plugins.periodic);
+# entries addressed to the public schema run once, there (see cunwu.tenancy.tasks).
+CELERY_BEAT_SCHEDULER = "cunwu.tenancy.tasks:PublicAwareScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Core entries run in every county.
+# Core entries run in every county; those with ``tenant_schemas: [public]`` once, in the public schema.
 CELERY_BEAT_SCHEDULE = {
     "audit-purge-expired": {"task": "cunwu.audit.purge_expired", "schedule": 24 * 60 * 60},
     "ledger-checkpoint-all": {"task": "cunwu.ledger.checkpoint_all", "schedule": 60 * 60},
     "ledger-seal-all": {"task": "cunwu.ledger.seal_all", "schedule": 60},
+    "tenancy-refill-schema-pool": {
+        "task": "cunwu.tenancy.refill_schema_pool",
+        "schedule": 10 * 60,
+        "tenant_schemas": [PUBLIC_SCHEMA_NAME],
+    },
 }
 
 # --- logging: every record carries the county ----------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Fixtures of the platform tests: switching the test plugin on for a county."""
+"""Fixtures of the platform tests: switching the test plugin on for a county; a pool of spare schemas."""
 
 from __future__ import annotations
 
@@ -23,3 +23,21 @@ def hello_in_a(county_a):
     """County A with the test plugin ``hello`` enabled (rolled back with the test)."""
     set_plugin(county_a, "hello", enabled=True, parameters={"greeting": "甲县你好"})
     return county_a
+
+
+@pytest.fixture
+def spare_pool(settings, django_db_blocker):
+    """``spare_pool(size)`` sets the pool's size and refills it (committed); every spare is dropped after.
+
+    Request it before ``db``/``public_schema`` so that it is torn down after the test's rollback.
+    """
+    from cunwu.tenancy.schema_pool import refill_schema_pool
+
+    def fill(size: int):
+        settings.CUNWU_SCHEMA_POOL_SIZE = size
+        with django_db_blocker.unblock():
+            return refill_schema_pool()
+
+    settings.CUNWU_SCHEMA_POOL_SIZE = 0
+    yield fill
+    fill(0)

@@ -1,13 +1,15 @@
-"""The fast county copy is exactly what replaying every migration would have built."""
+"""The fast county schema (template copy or spare from the pool) is exactly what migrating would build."""
 
 from __future__ import annotations
 
+import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django_tenants.utils import schema_context
 
 from cunwu.tenancy.schema_factory import applied_migrations, create_county_schema, expected_migrations
+from cunwu.tenancy.schema_pool import spares
 
 # Each query lists one kind of catalogue object of schema %(s)s; the schema's own name is replaced
 # by "<schema>" so that two schemas can be compared.
@@ -61,21 +63,26 @@ def catalogue(schema: str) -> dict[str, list[tuple]]:
     return listing
 
 
-def test_a_copied_county_has_the_catalogue_of_a_migrated_one(public_schema):
+@pytest.mark.parametrize("way", ["copied", "claimed"])
+def test_a_new_county_has_the_catalogue_of_a_migrated_one(spare_pool, public_schema, way):
+    """Both ways of making a county schema — a template copy, a spare from the pool — equal a migrated one."""
+    spare_pool(1 if way == "claimed" else 0)
+    spare = spares()
     with connection.cursor() as cursor:
         cursor.execute('CREATE SCHEMA "cmp_replayed"')
     with schema_context("cmp_replayed"):
         call_command("migrate_schemas", schema_name="cmp_replayed", interactive=False, verbosity=0)
     connection.set_schema_to_public()
-    create_county_schema("cmp_copied")
+    create_county_schema("cmp_new")
+    assert spares() == ([] if way == "claimed" else spare)
 
-    replayed, copied = catalogue("cmp_replayed"), catalogue("cmp_copied")
+    replayed, new = catalogue("cmp_replayed"), catalogue("cmp_new")
     assert replayed["columns"], "the replayed schema has tables"
     for kind in CATALOGUE:
-        assert copied[kind] == replayed[kind], kind
+        assert new[kind] == replayed[kind], kind
     # Rows of shared-only apps may or may not be recorded in a tenant schema; every tenant one must be.
-    assert expected_migrations() <= applied_migrations("cmp_copied")
-    assert applied_migrations("cmp_copied") == applied_migrations(settings.TENANT_BASE_SCHEMA)
+    assert expected_migrations() <= applied_migrations("cmp_new")
+    assert applied_migrations("cmp_new") == applied_migrations(settings.TENANT_BASE_SCHEMA)
 
 
 def test_the_copy_carries_the_template_rows_and_advances_identities(public_schema):

@@ -12,6 +12,7 @@ from cunwu.plugins.host import hooks_for
 from cunwu.policy.packs import ValidatedPack, load_pack
 from cunwu.tenancy.models import County, Domain, PluginEnablement, PolicyVersion
 from cunwu.tenancy.schema_factory import create_county_schema
+from cunwu.tenancy.tasks import request_refill
 
 
 @dataclass
@@ -92,6 +93,8 @@ def onboard(validated: ValidatedPack, *, actor: str = "system") -> OnboardingRes
             county.save(update_fields=["name", "province"])
         if not schema_exists(county.schema_name):
             create_county_schema(county.schema_name)
+            # The schema may have been a spare from the pool: a worker builds the next one, after commit.
+            transaction.on_commit(request_refill, robust=True)
         _sync_domains(county, spec.domains)
         if _sync_plugins(county, validated):
             County.objects.filter(pk=county.pk).update(plugins_version=county.plugins_version + 1)

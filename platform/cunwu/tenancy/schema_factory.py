@@ -21,8 +21,10 @@ import re
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.management import call_command
@@ -34,6 +36,7 @@ from django_tenants.utils import schema_context, schema_exists
 _TEMPLATE_LOCK = 0x63756E77  # "cunw"
 
 Migrations = frozenset[tuple[str, str]]
+T = TypeVar("T")
 _scripts: dict[Migrations, str] = {}
 
 
@@ -69,40 +72,56 @@ def missing_migrations(schema_name: str) -> set[tuple[str, str]]:
     return set(expected_migrations() - applied_migrations(schema_name))
 
 
-def _migrate_template_committed() -> None:
-    """Migrate the template on a connection of its own, so that the result is committed.
+def on_own_connection(work: Callable[[], T], *, name: str) -> T:
+    """Run ``work`` on a connection of its own (a thread), so that what it commits is committed.
 
-    The template is shared by every county to come; it is not part of the onboarding that happens to
-    notice it is stale, and ``pg_dump`` (another session) must see it. A thread gets its own Django
-    connection; the advisory lock keeps two processes from migrating it at the same time.
+    Used for what is shared by every county to come and must not ride on the transaction of the
+    onboarding that happens to need it: migrating the template, building spare schemas. Django gives
+    each thread its own connection; it is closed when the work ends, and a failure is re-raised here.
     """
-    template = settings.TENANT_BASE_SCHEMA
+    outcome: list[T] = []
     failure: list[BaseException] = []
 
-    def work() -> None:
+    def run() -> None:
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s)", [_TEMPLATE_LOCK])
-            try:
-                if missing_migrations(template):
-                    with connection.cursor() as cursor:
-                        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{template}"')
-                    with schema_context(template):
-                        call_command("migrate_schemas", schema_name=template, interactive=False, verbosity=0)
-            finally:
-                connection.set_schema_to_public()
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [_TEMPLATE_LOCK])
+            outcome.append(work())
         except BaseException as exc:  # re-raised in the caller's thread
             failure.append(exc)
         finally:
             connections.close_all()
 
-    thread = threading.Thread(target=work, name="cunwu-template-migrate")
+    thread = threading.Thread(target=run, name=name)
     thread.start()
     thread.join()
     if failure:
         raise failure[0]
+    return outcome[0]
+
+
+def _migrate_template_committed() -> None:
+    """Migrate the template on a connection of its own, so that the result is committed.
+
+    The template is shared by every county to come; it is not part of the onboarding that happens to
+    notice it is stale, and ``pg_dump`` (another session) must see it. The advisory lock keeps two
+    processes from migrating it at the same time.
+    """
+    template = settings.TENANT_BASE_SCHEMA
+
+    def work() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [_TEMPLATE_LOCK])
+        try:
+            if missing_migrations(template):
+                with connection.cursor() as cursor:
+                    cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{template}"')
+                with schema_context(template):
+                    call_command("migrate_schemas", schema_name=template, interactive=False, verbosity=0)
+        finally:
+            connection.set_schema_to_public()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_TEMPLATE_LOCK])
+
+    on_own_connection(work, name="cunwu-template-migrate")
 
 
 def ensure_template_current() -> Migrations:
@@ -177,7 +196,7 @@ def _replay_script(applied: Migrations) -> str:
     return script
 
 
-def create_county_schema(schema_name: str) -> None:
+def copy_template(schema_name: str) -> None:
     """Create ``schema_name`` as a copy of the (current) template, inside the caller's transaction."""
     applied = ensure_template_current()
     quoted_template = f'"{settings.TENANT_BASE_SCHEMA}".'
@@ -185,3 +204,11 @@ def create_county_schema(schema_name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{schema_name}"')
         cursor.execute(script)
+
+
+def create_county_schema(schema_name: str) -> None:
+    """Create ``schema_name`` inside the caller's transaction: a current spare renamed, else a copy."""
+    from cunwu.tenancy.schema_pool import claim_spare  # the pool builds its spares with copy_template
+
+    if not claim_spare(schema_name):
+        copy_template(schema_name)
