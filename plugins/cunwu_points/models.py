@@ -279,27 +279,46 @@ class Item(models.Model):
 class Redemption(models.Model):
     """One redemption at the supermarket; ``key`` is the client's idempotency key."""
 
-    key = models.CharField(max_length=100, unique=True)
-    passbook = models.ForeignKey(Passbook, on_delete=models.PROTECT, related_name="redemptions")
+    # Indexes are few on purpose: each redemption pays for every one. The passbook is served by the
+    # (passbook, item, created_at) index, the key by its unique constraint (no LIKE-pattern copy).
+    key = models.CharField(max_length=100)
+    passbook = models.ForeignKey(
+        Passbook, on_delete=models.PROTECT, related_name="redemptions", db_index=False
+    )
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="redemptions")
     quantity = models.PositiveIntegerField(_("数量"), default=1)
     points = models.DecimalField(_("积分"), max_digits=10, decimal_places=2)
-    transaction = models.ForeignKey("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
-    operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    transaction = models.ForeignKey(
+        "ledger.Transaction", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     reversed_at = models.DateTimeField(null=True, blank=True)
     reversed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     reversal_reason = models.TextField(_("冲正原因"), blank=True)
     reversal_transaction = models.ForeignKey(
-        "ledger.Transaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "ledger.Transaction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
         verbose_name = _("兑换记录")
         verbose_name_plural = _("兑换记录")
         ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["key"], name="points_redemption_key_unique")]
         indexes = [models.Index(fields=["passbook", "item", "created_at"])]
 
     def __str__(self) -> str:

@@ -16,7 +16,15 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 Period = Literal["day", "week", "month", "quarter", "year"]
 MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
@@ -78,6 +86,8 @@ class RedemptionSchedule(Strict):
     pilot_day: int = Field(default=28, ge=1, le=31)
     days_of_month: list[int] = Field(default_factory=lambda: [28])
     months: list[int] = Field(default_factory=list)
+    # Validated parameters are cached per county and never changed: a day's answer can be kept.
+    _answers: dict[dt.date, bool] = PrivateAttr(default_factory=dict)
 
     @field_validator("days_of_month")
     @classmethod
@@ -107,6 +117,13 @@ class RedemptionSchedule(Strict):
         return day.day == min(wanted, last)
 
     def is_redemption_day(self, day: dt.date) -> bool:
+        """Whether ``day`` is a redemption day; asked on every redemption, so answered once per day."""
+        answer = self._answers.get(day)
+        if answer is None:
+            answer = self._answers[day] = self._decide(day)
+        return answer
+
+    def _decide(self, day: dt.date) -> bool:
         pilot_end = self._pilot_end()
         if self.pilot_start is not None and self.pilot_start <= day < pilot_end:
             return self._clamped(day, self.pilot_day)

@@ -88,10 +88,17 @@ class Account(models.Model):
 
 
 class Transaction(models.Model):
-    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="transactions")
+    # Indexes are few on purpose: every posting pays for each. (ledger, created_at) serves the ledger's
+    # look-ups; actor and link are read through their transactions, never searched by.
+    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="transactions", db_index=False)
     memo = models.CharField(_("摘要"), max_length=200)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     actor_name = models.CharField(_("经办人"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("记账时间"))
@@ -106,7 +113,7 @@ class Transaction(models.Model):
     )
     reason = models.CharField(_("更正原因"), max_length=500, blank=True)
     link_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     link_id = models.CharField(max_length=64, blank=True)
     link = GenericForeignKey("link_type", "link_id")
@@ -127,9 +134,10 @@ class Transaction(models.Model):
 
 
 class Entry(models.Model):
-    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="entries")
+    # ledger and account are indexed by the (ledger, sequence) and (account, id) indexes below.
+    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="entries", db_index=False)
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", db_index=False)
     # Signed: negative on the debited account (its balance goes down), positive on the credited one.
     amount = models.DecimalField(_("金额"), **MONEY)
     # Set exactly once by the sealer (the trigger allows nothing else).
