@@ -189,10 +189,13 @@ class _Validator:
                 village = by_id[parent_id]
                 township = by_id[village[1]]
                 self.groups[(township[3], village[3], name)] = (unit_id, path)
+        # .order_by(): no sort by the model's ordering (org_path, name) of every resident of the county
         self.existing_hashes = set(
-            Resident.objects.exclude(id_card_hash="").values_list("id_card_hash", flat=True)
+            Resident.objects.exclude(id_card_hash="").order_by().values_list("id_card_hash", flat=True)
         )
-        self.existing_names = set(Resident.objects.filter(id_card_hash="").values_list("group_id", "name"))
+        self.existing_names = set(
+            Resident.objects.filter(id_card_hash="").order_by().values_list("group_id", "name")
+        )
         self.seen_hashes: dict[str, int] = {}
         self.heads: dict[tuple[tuple[str, str, str], str], int] = {}
         self.skipped = 0
@@ -522,7 +525,7 @@ def write(plan: Plan) -> dict[str, int]:
         }
         households = dict(
             ((group_id, number), pk)
-            for pk, group_id, number in Household.objects.values_list("id", "group_id", "number")
+            for pk, group_id, number in Household.objects.order_by().values_list("id", "group_id", "number")
         )
         new_households: dict[tuple[int, str], str] = {}  # (group id, number) → address
         for resident in plan.residents:
