@@ -12,6 +12,10 @@ migration graph before every copy and migrates the template (committed, under an
 migration was added since; the dump is cached per set of applied migrations, so a new migration also
 means a new dump. ``tests/platform/test_schema_factory.py`` proves that a copied county has exactly the
 catalogue of one built by replaying migrations.
+
+Onboarding does not wait for the copy when it can help it: :func:`create_county_schema` first claims a
+spare schema built ahead of time by the same copy (``tenancy.schema_pool``) and copies only when no
+current spare is free.
 """
 
 from __future__ import annotations
