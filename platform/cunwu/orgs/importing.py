@@ -3,7 +3,13 @@
 A file is first read and validated whole (python-calamine for .xlsx); any problem is reported per row
 as ``(row, column, reason)`` and nothing is written. Only a clean file is written, in one transaction,
 with PostgreSQL ``COPY`` (ids reserved from the sequences up front, so households can point at their
-heads without a round trip per row). Personal numbers are encrypted and hashed before writing.
+heads without a round trip per row). Personal numbers are hashed while validating and encrypted while
+streaming the COPY. A large write (at least ``BULK_LOAD_MIN_ROWS`` residents, and more than the county
+already has) drops the residents' and households' secondary indexes, unique constraints and foreign
+keys, COPYs, and rebuilds them in the same transaction (:func:`_bulk_load`; it holds an ACCESS
+EXCLUSIVE lock on both tables until commit). For 100,000 rows the server then spends ~2 s of CPU on
+the write (~1.2 s of it rebuilding) instead of ~6–7 s maintaining indexes row by row and running
+deferred foreign-key checks at commit.
 
 Workbook layout (see :func:`template_workbook`): sheet ``村民`` (residents, required) and optionally
 sheet ``组织机构`` (townships/villages/groups to create). A .csv file holds the residents sheet only.
