@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test import TestCase
 from django_tenants.utils import schema_exists
@@ -115,6 +116,16 @@ def test_a_stale_spare_is_never_claimed_and_the_refill_replaces_it(spare_pool, c
     assert expected_migrations() <= applied_migrations(fresh)
 
 
+def test_migrate_platform_replaces_stale_spares(spare_pool, committed):
+    """After a release's migrations, no spare built before them is left (migrate_schemas skips spares)."""
+    spare_pool(1)
+    (stale,) = spares()
+    make_stale(stale)
+    call_command("migrate_platform", verbosity=0)
+    (fresh,) = spares()
+    assert fresh != stale and expected_migrations() <= applied_migrations(fresh)
+
+
 def test_an_empty_or_disabled_pool_falls_back_to_the_copy(spare_pool, committed, settings):
     spare_pool(0)
     settings.CUNWU_SCHEMA_POOL_SIZE = 2  # on, but nothing built yet
@@ -203,10 +214,11 @@ def test_beat_sends_a_public_entry_once_in_the_public_schema(db):
     from cunwu.celery import app
 
     scheduler = tasks.PublicAwareScheduler(app=app, lazy=True)
-    entry_spec = dict(settings.CELERY_BEAT_SCHEDULE["tenancy-refill-schema-pool"])
-    entry_spec.pop("tenant_schemas")
-    entry = scheduler.Entry(name="tenancy-refill-schema-pool", app=app, **entry_spec)
-    entry.options.setdefault("headers", {})["_schema_name"] = settings.PUBLIC_SCHEMA_NAME
+    # As beat reads CELERY_BEAT_SCHEDULE: tenant-schemas-celery turns tenant_schemas into a header.
+    (name, spec), *_ = scheduler._tenant_aware_beat_schedule_to_dict(
+        {"tenancy-refill-schema-pool": settings.CELERY_BEAT_SCHEDULE["tenancy-refill-schema-pool"]}
+    ).items()
+    entry = scheduler.Entry(name=name, app=app, **spec)
     schemas: list[str] = []
     scheduler.apply_async = lambda *args, **kwargs: schemas.append(connection.schema_name)
     scheduler.apply_entry(entry)
