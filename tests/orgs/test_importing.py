@@ -165,3 +165,20 @@ def test_a_file_that_is_not_a_workbook_is_refused_by_name(county_a, make_user):
     job = import_upload(SimpleUploadedFile("名册.xlsx", b"not a zip"), actor=make_user("county_admin"))
     assert job.status == ImportJob.Status.FAILED
     assert job.errors[0]["reason"].startswith("无法读取该文件")
+
+
+def test_optional_columns_may_be_absent_or_cut_short(county_a, tmp_path):
+    minimal = tmp_path / "minimal.csv"  # required columns only, in another order
+    minimal.write_text("姓名,村民小组,村(社区),乡镇\n无证,一组,周村,西镇\n", encoding="utf-8")
+    assert import_file_path(minimal, on_existing="error")["residents"] == 1
+    assert Resident.objects.get(name="无证").group.path == "west/zhoucun/1"
+    short = tmp_path / "short.csv"  # a row that stops after 姓名: the cells after it are empty
+    short.write_text(",".join(HEADER) + "\n西镇,周村,一组,S1,是,短行\n", encoding="utf-8")
+    assert import_file_path(short, on_existing="error") == {
+        "units": 0,
+        "households": 1,
+        "residents": 1,
+        "skipped": 0,
+    }
+    resident = Resident.objects.get(name="短行")
+    assert resident.household.head == resident and resident.id_card == "" and not resident.is_party_member

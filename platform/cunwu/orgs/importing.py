@@ -60,7 +60,7 @@ NO = {"", "否", "N", "NO", "0", "FALSE"}
 MAX_REPORTED_ERRORS = 1000
 PROGRESS_EVERY = 5000
 # A write of at least this many residents, and more than the county already has, drops the tables'
-# secondary indexes and foreign keys and rebuilds them after COPY (see _bulk_load).
+# secondary indexes, unique constraints and foreign keys and rebuilds them after COPY (see _bulk_load).
 BULK_LOAD_MIN_ROWS = 10_000
 BULK_LOAD_TABLES = (Household._meta.db_table, Resident._meta.db_table)
 
