@@ -28,6 +28,12 @@ def test_the_longest_matching_entry_wins(path, expected):
     assert _active_url(path, ["/orgs/", "/points/", "/points/rules/", "/audit"]) == expected
 
 
+def test_a_query_string_does_not_make_an_entry_longer():
+    """The longest *path* wins: /points/?tab=shop is no better a match for /points/rules/ than /points/."""
+    assert _active_url("/points/rules/7/", ["/points/?tab=shop", "/points/rules/"]) == "/points/rules/"
+    assert _active_url("/points/", ["/points/?tab=shop", "/points/rules/"]) == "/points/?tab=shop"
+
+
 def test_the_rules_pages_light_up_only_the_rules_entry(
     points_county,  # noqa: F811 (the points tests' fixtures, imported above)
     hongyang,  # noqa: F811

@@ -51,7 +51,7 @@ CORE_ENTRIES: tuple[CoreEntry, ...] = (
 
 def _may_open(request: HttpRequest, url: str) -> bool:
     try:
-        view = resolve(url.split("?", 1)[0]).func
+        view = resolve(_path_of(url)).func
     except Resolver404:
         return True  # not a page of this site (an external link): nothing to check
     roles = getattr(view, "required_roles", ())
@@ -92,8 +92,13 @@ def menu_for(request: HttpRequest) -> list[MenuEntry]:
 def _active_url(path: str, urls: list[str]) -> str | None:
     """The longest entry URL that ``path`` lies under, so /points/rules/… lights up 评分条例 and not also
     the 积分超市 entry at /points/; a prefix must end at a path segment (/points/ is not under /point)."""
-    matching = [url for url in urls if _under(path, url.split("?", 1)[0])]
-    return max(matching, key=len, default=None)
+    matching = [url for url in urls if _under(path, _path_of(url))]
+    return max(matching, key=lambda url: len(_path_of(url)), default=None)
+
+
+def _path_of(url: str) -> str:
+    """``url`` without its query string: only the path says where an entry leads."""
+    return url.split("?", 1)[0]
 
 
 def _under(path: str, url: str) -> bool:
