@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -198,14 +199,14 @@ class RuleVersionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RuleVersionSerializer
     filterset_fields = ["village", "source"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[RuleVersion]:
         return (
             RuleVersion.objects.filter(village__in=rules_readable_villages(self.request.user))
             .select_related("village")
             .order_by("village__path", "-number")
         )
 
-    def get_serializer(self, *args: Any, **kwargs: Any):
+    def get_serializer(self, *args: Any, **kwargs: Any) -> serializers.BaseSerializer:
         """Adds the page's (or the one version's) history entries, in a few queries per village."""
         if args:
             versions = list(args[0]) if kwargs.get("many") else [args[0]]

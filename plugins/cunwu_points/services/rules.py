@@ -21,6 +21,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
+from pydantic_core import ErrorDetails
 
 from cunwu.audit.services import record
 from cunwu.disclosure.models import Notice
@@ -260,7 +261,7 @@ def revise_village_table(village: OrgUnit, table: list[dict[str, Any]], *, actor
     )
 
 
-def _describe_error(error: Any) -> str:
+def _describe_error(error: ErrorDetails) -> str:
     """pydantic's first error in words a cadre can act on: which line, which field, what is wrong."""
     reason = message_for(error)
     location = error["loc"]
