@@ -20,7 +20,8 @@ class County(TenantMixin):
     plugins_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    # Schemas are created by cunwu.tenancy.schema_factory (template copy), not by TenantMixin.save().
+    # Schemas are created by cunwu.tenancy.schema_factory (a spare from the pool, or a template copy),
+    # not by TenantMixin.save().
     auto_create_schema = False
     auto_drop_schema = True
 
