@@ -69,6 +69,20 @@ def hongyang(points_county):
 
 
 @pytest.fixture
+def shanzhugou(points_county):
+    """The pack's other village (another township): outside a 红阳村 cadre's scope."""
+    from cunwu.orgs.models import OrgUnit
+
+    return OrgUnit.objects.get(code="shanzhugou")
+
+
+@pytest.fixture
+def secretary(hongyang, make_user):
+    """红阳村's village secretary: one of the working group that revises its 评分条例."""
+    return make_user("village_secretary", hongyang)
+
+
+@pytest.fixture
 def make_resident():
     """``make_resident(village, name, party=False)`` → a resident in the village's first group."""
     from cunwu.orgs.models import OrgUnit, Resident

@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 
 from cunwu.disclosure.models import Notice
-from cunwu.orgs.models import OrgUnit
 from cunwu_points import policy
 from cunwu_points.models import RuleVersion
 from cunwu_points.services import rules
@@ -41,16 +40,6 @@ def _post_data(table: list[dict], extra: list[dict] = (), deleted: set[str] = fr
 
 def _current(village) -> RuleVersion:
     return RuleVersion.objects.filter(village=village).order_by("-number").first()
-
-
-@pytest.fixture
-def secretary(hongyang, make_user):
-    return make_user("village_secretary", hongyang)
-
-
-@pytest.fixture
-def shanzhugou(points_county):
-    return OrgUnit.objects.get(code="shanzhugou")
 
 
 def test_the_working_group_reads_the_history_and_any_version(hongyang, secretary, host_client, points_county):

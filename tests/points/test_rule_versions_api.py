@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
-
 from cunwu.disclosure.models import Notice
-from cunwu.orgs.models import OrgUnit
 from cunwu_points.models import RuleVersion
 from cunwu_points.services import rules
 
 URL = "/api/points/rule-versions/"
-
-
-@pytest.fixture
-def shanzhugou(points_county):
-    return OrgUnit.objects.get(code="shanzhugou")
-
-
-@pytest.fixture
-def secretary(hongyang, make_user):
-    return make_user("village_secretary", hongyang)
 
 
 def _revise(village, secretary) -> RuleVersion:
