@@ -125,11 +125,9 @@ def test_a_county_with_more_residents_than_the_file_is_written_row_by_row(county
 def test_pending_deferred_checks_on_residents_fall_back_to_loading_with_the_indexes(
     county_a, tmp_path, bulk_path
 ):
+    # PostgreSQL refuses ALTER TABLE while this new row's deferred foreign-key check is pending.
     Resident.objects.create(name="同事务", group=OrgUnit.objects.get(path="west/zhoucun/1"))
-    before, oids = (
-        _catalogue(),
-        _index_oids(),
-    )  # PostgreSQL refuses ALTER TABLE while the new row's FK check is pending
+    before, oids = _catalogue(), _index_oids()
     created = import_file_path(_xlsx(tmp_path / "big.xlsx", _rows(8)), on_existing="error")
     assert bulk_path and created["residents"] == 8 and _catalogue() == before and _index_oids() == oids
     assert Resident.objects.with_id_card(id_card(507)).get().household.number == "B003"
