@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from cunwu.tenancy.schema_factory import applied_migrations, create_county_schema, expected_migrations
-from cunwu.tenancy.schema_pool import spares
+from cunwu.tenancy.schema_factory import applied_migrations, expected_migrations
+from cunwu.tenancy.schema_pool import create_county_schema, spares
 
 # Each query lists one kind of catalogue object of schema %(s)s; the schema's own name is replaced
 # by "<schema>" so that two schemas can be compared.

@@ -22,8 +22,8 @@ from django_tenants.utils import schema_exists
 from cunwu.policy.packs import PackRefused, validate_pack
 from cunwu.tenancy import onboarding, tasks
 from cunwu.tenancy.models import County
-from cunwu.tenancy.schema_factory import applied_migrations, create_county_schema, expected_migrations
-from cunwu.tenancy.schema_pool import SPARE_PREFIX, claim_spare, is_spare, spares
+from cunwu.tenancy.schema_factory import applied_migrations, expected_migrations
+from cunwu.tenancy.schema_pool import SPARE_PREFIX, claim_spare, create_county_schema, is_spare, spares
 
 PACK = (Path(__file__).parents[1] / "packs" / "alpha.toml").read_text(encoding="utf-8")
 

@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context, schema_exists
 from cunwu.plugins.host import hooks_for
 from cunwu.policy.packs import ValidatedPack, load_pack
 from cunwu.tenancy.models import County, Domain, PluginEnablement, PolicyVersion
-from cunwu.tenancy.schema_factory import create_county_schema
+from cunwu.tenancy.schema_pool import create_county_schema
 from cunwu.tenancy.tasks import request_refill
 
 

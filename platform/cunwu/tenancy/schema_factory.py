@@ -13,9 +13,9 @@ migration was added since; the dump is cached per set of applied migrations, so 
 means a new dump. ``tests/platform/test_schema_factory.py`` proves that a copied county has exactly the
 catalogue of one built by replaying migrations.
 
-Onboarding does not wait for the copy when it can help it: :func:`create_county_schema` first claims a
-spare schema built ahead of time by the same copy (``tenancy.schema_pool``) and copies only when no
-current spare is free.
+Onboarding does not wait for the copy when it can help it: ``tenancy.schema_pool.create_county_schema``
+first claims a spare schema built ahead of time by :func:`copy_template`, and copies only when no current
+spare is free.
 """
 
 from __future__ import annotations
@@ -208,11 +208,3 @@ def copy_template(schema_name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{schema_name}"')
         cursor.execute(script)
-
-
-def create_county_schema(schema_name: str) -> None:
-    """Create ``schema_name`` inside the caller's transaction: a current spare renamed, else a copy."""
-    from cunwu.tenancy.schema_pool import claim_spare  # the pool builds its spares with copy_template
-
-    if not claim_spare(schema_name):
-        copy_template(schema_name)

@@ -133,3 +133,9 @@ def refill_schema_pool() -> Refill:
     if result.created or result.dropped:
         logger.info("Schema pool: %d spare(s) built, %d dropped", result.created, result.dropped)
     return result
+
+
+def create_county_schema(schema_name: str) -> None:
+    """Create ``schema_name`` inside the caller's transaction: a current spare renamed, else a copy."""
+    if not claim_spare(schema_name):
+        copy_template(schema_name)
