@@ -96,19 +96,31 @@ def _posting_ctes(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> lis
     the caller then undoes its own balance updates — rows it still holds locked — in
     :func:`_undo_guarded`.
     """
+    ctes, gate = _prior_ctes(keyed)
+    guards, gate = _guard_ctes(debit_guarded, credit_guarded, gate)
+    return [*ctes, *guards, *_write_ctes(gate)]
+
+
+def _prior_ctes(keyed: bool) -> tuple[list[str], str]:
+    """``prior`` (the posting already made with this key, if any) and the gate of the steps after it."""
+    if not keyed:
+        return [], "TRUE"
+    prior = (
+        "prior AS (SELECT id, fingerprint FROM ledger_transaction"
+        " WHERE idempotency_scope = %(scope)s::text AND idempotency_key = %(key)s::text)"
+    )
+    return [prior], "NOT EXISTS (SELECT 1 FROM prior)"
+
+
+def _guard_ctes(debit_guarded: bool, credit_guarded: bool, gate: str) -> tuple[list[str], str]:
+    """The conditional balance updates ``d`` and ``c`` of guarded accounts, and the gate after them."""
     ctes: list[str] = []
-    gate = "TRUE"
-    if keyed:
-        ctes.append(
-            "prior AS (SELECT id, fingerprint FROM ledger_transaction"
-            " WHERE idempotency_scope = %(scope)s::text AND idempotency_key = %(key)s::text)"
-        )
-        gate = "NOT EXISTS (SELECT 1 FROM prior)"
     if debit_guarded and credit_guarded:  # lock both in id order: no deadlock between A→B and B→A
         ctes.append(
-            "locked AS (SELECT id FROM ledger_account WHERE id IN (%(debit)s::bigint, %(credit)s::bigint) ORDER BY id FOR UPDATE)"
+            "locked AS (SELECT id FROM ledger_account WHERE id IN (%(debit)s::bigint, %(credit)s::bigint)"
+            f" AND {gate} ORDER BY id FOR UPDATE)"
         )
-        gate += " AND (SELECT count(*) FROM locked) = 2"
+        gate = "(SELECT count(*) FROM locked) = 2"
     if debit_guarded:
         ctes.append(
             "d AS (UPDATE ledger_account SET balance = balance - %(amount)s::numeric WHERE id = %(debit)s::bigint"
@@ -121,21 +133,23 @@ def _posting_ctes(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> lis
             f" AND {gate} RETURNING id)"
         )
         gate = "EXISTS (SELECT 1 FROM c)"
-    ctes.append(
+    return ctes, gate
+
+
+def _write_ctes(gate: str) -> list[str]:
+    """The transaction row ``t`` (when ``gate`` holds) and its two entries ``e``."""
+    return [
         "t AS (INSERT INTO ledger_transaction (ledger_id, memo, actor_id, actor_name, created_at,"
         " idempotency_scope, idempotency_key, fingerprint, reverses_id, reason, link_type_id, link_id)"
         " SELECT %(ledger)s::bigint, %(memo)s::text, %(actor_id)s::bigint, %(actor_name)s::text,"
         " %(created_at)s::timestamptz, %(scope)s::text, %(key)s::text, %(fingerprint)s::text,"
         " %(reverses)s::bigint, %(reason)s::text, %(link_type)s::integer, %(link_id)s::text"
-        f" WHERE {gate} ON CONFLICT DO NOTHING RETURNING id)"
-    )
-    ctes.append(
+        f" WHERE {gate} ON CONFLICT DO NOTHING RETURNING id)",
         "e AS (INSERT INTO ledger_entry (ledger_id, transaction_id, account_id, amount, prev_hash, hash)"
         " SELECT %(ledger)s::bigint, t.id, v.account_id, v.amount, '', '' FROM t,"
         " (VALUES (%(debit)s::bigint, %(minus)s::numeric), (%(credit)s::bigint, %(amount)s::numeric))"
-        " AS v(account_id, amount))"
-    )
-    return ctes
+        " AS v(account_id, amount))",
+    ]
 
 
 _GENERIC_PLANS: weakref.WeakSet = weakref.WeakSet()  # raw connections told to keep one plan per statement
@@ -305,16 +319,16 @@ def transfer_with(
     """:func:`transfer` and the caller's own writes in **one statement**, its own transaction.
 
     For hot paths that would otherwise pay BEGIN and COMMIT round trips around a posting (the points
-    counter). ``follow`` is more CTEs appended to the posting's chain; they may use ``t`` (the new
-    transaction's id) and must end with one named ``follow`` returning one row (its ``id``) when the
-    caller's writes succeeded. The statement carries the posting's audit row too, as :func:`record`
-    would write it.
+    counter). ``follow`` is more CTEs placed after the posting's rows and before its balance updates
+    (see :func:`_composed_sql`); they may use ``t`` (the new transaction's id) and must end with one
+    named ``follow`` returning one row (its ``id``) when the caller's writes succeeded. The statement
+    carries the posting's audit row too, as :func:`record` would write it.
 
     Only the common case is settled here: the result is ``(transaction, follow id)`` when everything
     was written. ``None`` means nothing was written and the caller takes its transactional path, which
-    gives the precise answer: when already inside a transaction, when the posting is refused or is a
-    replay, or when the caller's writes failed after the posting — the statement then raises a
-    division by zero on purpose, so PostgreSQL rolls all of it back.
+    gives the precise answer: when already inside a transaction, when the posting is a replay, or when
+    the balance or the caller's writes fell short after the rows were written — the statement then
+    raises a division by zero on purpose, so PostgreSQL rolls all of it back.
     """
     if connection.in_atomic_block or actor is None or isinstance(actor, str):
         return None
@@ -347,10 +361,15 @@ def transfer_with(
 
 @cache
 def _composed_sql(debit_guarded: bool, credit_guarded: bool, follow: str) -> str:
-    """The posting, its audit row and ``follow``; aborts if anything was written but ``follow`` failed."""
-    written = ["(SELECT count(*) FROM t)"]
-    written += ["(SELECT count(*) FROM d)"] if debit_guarded else []
-    written += ["(SELECT count(*) FROM c)"] if credit_guarded else []
+    """The posting, its audit row and ``follow``, with the balance updates **last**.
+
+    A guarded account's row stays locked from its update to the commit; at a counter that row is one
+    passbook redeemed from again and again, so the update comes after every insert (and ``follow``'s
+    own conditional stock update), leaving only the commit inside the lock. The price is paid by a
+    refusal: the rows are written first, the balance update finds nothing to update, and the division
+    by zero rolls all of it back (the caller's transactional path then gives the precise answer).
+    """
+    ctes, gate = _prior_ctes(keyed=True)
     audit = (
         f"audit AS (INSERT INTO {AuditEntry._meta.db_table} (actor_id, actor_name, action, target_type_id,"
         " target_id, target_repr, org_path, before, after, changed_fields, reason, ip_address, user_agent,"
@@ -359,12 +378,16 @@ def _composed_sql(debit_guarded: bool, credit_guarded: bool, follow: str) -> str
         " %(audit_after)s::jsonb, %(audit_changed)s::varchar[], '', %(audit_ip)s::inet,"
         " %(audit_agent)s::text, %(created_at)s::timestamptz FROM t)"
     )
-    ctes = [*_posting_ctes(debit_guarded, credit_guarded, keyed=True), audit, follow]
+    guards, _gate = _guard_ctes(debit_guarded, credit_guarded, "EXISTS (SELECT 1 FROM follow)")
+    ctes += [*_write_ctes(gate), audit, follow, *guards]
+    done = ["(SELECT count(*) FROM follow)"]
+    done += ["(SELECT count(*) FROM d)"] if debit_guarded else []
+    done += ["(SELECT count(*) FROM c)"] if credit_guarded else []
     return (
         "WITH "
         + ",\n".join(ctes)
         + "\nSELECT (SELECT id FROM t), (SELECT id FROM follow),"
-        + f" CASE WHEN {' + '.join(written)} > 0 THEN 1 / (SELECT count(*) FROM follow) END"
+        + f" CASE WHEN (SELECT count(*) FROM t) > 0 THEN 1 / ({' * '.join(done)}) END"
     )
 
 

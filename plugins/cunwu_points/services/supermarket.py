@@ -11,9 +11,11 @@ A redemption is one transaction of three writes that either all happen or none d
 If any step fails the transaction rolls back: no points move, no row is written, no stock is taken.
 
 In the common case (called outside a transaction, no per-person limit) all of it is **one statement**
-in its own transaction: the ledger's posting with the stock take and the row appended to it
-(:func:`cunwu.ledger.services.transfer_with`). Whatever that statement cannot settle alone — a refusal,
-a replayed key, a race for the last items — it leaves unwritten, and the transactional path answers.
+in its own transaction (:func:`cunwu.ledger.services.transfer_with`): the ledger's rows, the redemption
+row, then the two conditional updates — stock, then balance — so the hot rows of a counter (the item,
+the passbook) are locked only from the end of the statement to its commit. Whatever that statement
+cannot settle alone — a refusal, a replayed key, a race for the last items — it rolls back, and the
+transactional path answers.
 """
 
 from __future__ import annotations
@@ -171,20 +173,20 @@ def _take_stock_and_record(**values: Any) -> int | None:
 
 
 _FOLLOW_POSTING = """
-taken AS (
-    UPDATE {item} SET stock = stock - %(r_quantity)s::integer
-    WHERE id = %(r_item)s::bigint AND active AND (stock IS NULL OR stock >= %(r_quantity)s::integer)
-      AND EXISTS (SELECT 1 FROM t)
+recorded AS (
+    INSERT INTO {redemption} (key, passbook_id, item_id, quantity, points, transaction_id, operator_id,
+                              created_at, reversal_reason)
+    SELECT %(r_key)s::text, %(r_passbook)s::bigint, %(r_item)s::bigint, %(r_quantity)s::integer,
+           %(r_points)s::numeric, t.id, %(r_operator)s::bigint, %(r_now)s::timestamptz, ''
+    FROM t
+    ON CONFLICT DO NOTHING
     RETURNING id
 ),
 follow AS (
-    INSERT INTO {redemption} (key, passbook_id, item_id, quantity, points, transaction_id, operator_id,
-                              created_at, reversal_reason)
-    SELECT %(r_key)s::text, %(r_passbook)s::bigint, taken.id, %(r_quantity)s::integer, %(r_points)s::numeric,
-           t.id, %(r_operator)s::bigint, %(r_now)s::timestamptz, ''
-    FROM taken, t
-    ON CONFLICT DO NOTHING
-    RETURNING id
+    UPDATE {item} SET stock = stock - %(r_quantity)s::integer
+    WHERE id = %(r_item)s::bigint AND active AND (stock IS NULL OR stock >= %(r_quantity)s::integer)
+      AND EXISTS (SELECT 1 FROM recorded)
+    RETURNING (SELECT id FROM recorded) AS id
 )"""
 
 
