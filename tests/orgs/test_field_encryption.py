@@ -52,10 +52,10 @@ def test_lookup_hash_is_hmac_sha256_of_the_normalised_value(settings, key):
     import hmac
 
     settings.FIELD_HASH_KEY = key
-    crypto._hash_pads.cache_clear()
+    crypto._keyed_hmac.cache_clear()
     try:
         for value in ("11010519491231002x", " 13812345678 ", ""):
             expected = hmac.digest(key.encode(), value.strip().upper().encode(), "sha256").hex()
             assert crypto.lookup_hash(value) == expected
     finally:
-        crypto._hash_pads.cache_clear()
+        crypto._keyed_hmac.cache_clear()

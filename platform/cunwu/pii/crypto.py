@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import os
 from functools import cache
-from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -57,30 +57,15 @@ def decrypt(token: str) -> str:
 def lookup_hash(plain: str) -> str:
     """A keyed hash (HMAC-SHA256) so an encrypted value can be found by equality without decrypting.
 
-    HMAC (RFC 2104) with the key's inner and outer pad already absorbed into two SHA-256 states, copied
-    for each value: ~1 µs a value, against ~3.5 µs for ``hmac.digest`` (which looks the digest up and
-    absorbs the key again on every call) — a 100,000-row import hashes 200,000 numbers. Equal to
-    ``hmac.digest(key, value, "sha256").hex()``; the tests check it.
+    The keyed HMAC object is made once and copied for each value (the standard library's way of reusing
+    a key): ~2.8 µs a value against ~3.9 µs for ``hmac.digest``, which absorbs the key again on every
+    call — a 100,000-row import hashes 200,000 numbers.
     """
-    inner, outer = _hash_pads()
-    digest = inner.copy()
-    digest.update(plain.strip().upper().encode())
-    final = outer.copy()
-    final.update(digest.digest())
-    return final.hexdigest()
+    keyed = _keyed_hmac().copy()
+    keyed.update(plain.strip().upper().encode())
+    return keyed.hexdigest()
 
 
 @cache
-def _hash_pads() -> tuple[Any, Any]:
-    """SHA-256 states that have absorbed ``key XOR ipad`` and ``key XOR opad`` (RFC 2104)."""
-    key = settings.FIELD_HASH_KEY.encode()
-    if len(key) > _SHA256_BLOCK:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(_SHA256_BLOCK, b"\0")
-    return (
-        hashlib.sha256(bytes(byte ^ 0x36 for byte in key)),
-        hashlib.sha256(bytes(byte ^ 0x5C for byte in key)),
-    )
-
-
-_SHA256_BLOCK = 64
+def _keyed_hmac() -> hmac.HMAC:
+    return hmac.new(settings.FIELD_HASH_KEY.encode(), digestmod=hashlib.sha256)
