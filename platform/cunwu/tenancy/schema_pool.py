@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 
-from cunwu.tenancy.schema_factory import copy_template, expected_migrations, on_own_connection
+from cunwu.tenancy.schema_factory import copy_template, missing_migrations, on_own_connection
 
 logger = logging.getLogger(__name__)
 
@@ -66,13 +66,7 @@ def _is_current(spare: str) -> bool:
     A statement run after the lock sees what the previous holder committed: a spare renamed by another
     onboarding is gone by then.
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f'"{spare}".django_migrations'])
-        if not cursor.fetchone()[0]:
-            return False
-        cursor.execute(f'SELECT app, name FROM "{spare}".django_migrations')  # a name from pg_namespace
-        applied = frozenset(cursor.fetchall())
-    return expected_migrations() <= applied
+    return not missing_migrations(spare)  # a schema that is gone misses every migration
 
 
 def claim_spare(schema_name: str) -> bool:
