@@ -82,9 +82,10 @@ def _table_text(table: list[dict[str, Any]]) -> str:
     )
 
 
-def _latest(village: OrgUnit | None) -> RuleVersion | None:
-    """The village's current version, locked until the transaction ends (one change at a time)."""
-    return RuleVersion.objects.select_for_update().filter(village=village).order_by("-number").first()
+def current_version(village: OrgUnit | None, *, lock: bool = False) -> RuleVersion | None:
+    """The village's current version; ``lock`` holds it until the transaction ends (one change at a time)."""
+    versions = RuleVersion.objects.select_for_update() if lock else RuleVersion.objects.all()
+    return versions.filter(village=village).order_by("-number").first()
 
 
 def apply_table(
@@ -104,7 +105,7 @@ def apply_table(
     rows = _as_json(table)
     digest = _digest(rows)
     with transaction.atomic():
-        latest = _latest(village)
+        latest = current_version(village, lock=True)
         if latest is not None and latest.sha256 == digest:
             return None
         # A village revision remembers the pack table it revised (see _apply_pack_table).
@@ -157,7 +158,7 @@ def _apply_pack_table(
     """
     digest = _digest(_as_json(table))
     with transaction.atomic():
-        latest = _latest(village)
+        latest = current_version(village, lock=True)
         if latest is not None and latest.source == RuleVersion.Source.VILLAGE:
             if latest.pack_sha256 == digest:
                 return None

@@ -20,7 +20,7 @@ from cunwu.roles.permissions import has_role, role_required
 from cunwu_points.errors import PointsError
 from cunwu_points.models import PERIODS, RuleVersion
 from cunwu_points.scoping import rules_readable_villages
-from cunwu_points.services.rules import REVISERS, history, revise_village_table
+from cunwu_points.services.rules import REVISERS, current_version, history, revise_village_table
 from cunwu_points.views.common import page_of
 from cunwu_points.views.rule_table_form import PREFIX, RuleTableFormSet, formset_for
 
@@ -37,10 +37,6 @@ def _reviser_of(request: HttpRequest, pk: int) -> OrgUnit:
     if not has_role(request.user, *REVISERS, org_unit=village):
         raise PermissionDenied
     return village
-
-
-def _current(village: OrgUnit) -> RuleVersion | None:
-    return RuleVersion.objects.filter(village=village).order_by("-number").first()
 
 
 @login_required
@@ -88,7 +84,7 @@ def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     return render(
         request,
         "cunwu_points/rules_version.html",
-        {"village": village, "entry": entry, "rows": rows, "current": _current(village)},
+        {"village": village, "entry": entry, "rows": rows, "current": current_version(village)},
     )
 
 
@@ -96,7 +92,7 @@ def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def revise(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit the current table; a refused table is shown again with the reason, and nothing changes."""
     village = _reviser_of(request, pk)
-    current = _current(village)
+    current = current_version(village)
     formset = formset_for(current.table if current else [], request.POST or None)
     refusal = ""
     if request.method == "POST" and formset.is_valid():
