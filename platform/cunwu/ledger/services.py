@@ -23,7 +23,6 @@ from typing import Any
 
 import psycopg
 from django.contrib.contenttypes.models import ContentType
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DataError, connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -31,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from cunwu.audit import request_info
 from cunwu.audit.models import AuditEntry
-from cunwu.audit.services import changed_fields, record
+from cunwu.audit.services import record
 from cunwu.disclosure.services import post_notice
 from cunwu.ledger import chain
 from cunwu.ledger.errors import (
@@ -147,7 +146,7 @@ def _write_ctes(gate: str) -> list[str]:
         f" WHERE {gate} ON CONFLICT DO NOTHING RETURNING id)",
         "e AS (INSERT INTO ledger_entry (ledger_id, transaction_id, account_id, amount, prev_hash, hash)"
         " SELECT %(ledger)s::bigint, t.id, v.account_id, v.amount, '', '' FROM t,"
-        " (VALUES (%(debit)s::bigint, %(minus)s::numeric), (%(credit)s::bigint, %(amount)s::numeric))"
+        " (VALUES (%(debit)s::bigint, -%(amount)s::numeric), (%(credit)s::bigint, %(amount)s::numeric))"
         " AS v(account_id, amount))",
     ]
 
@@ -246,7 +245,6 @@ def _posting_params(
         "debit": debit.pk,
         "credit": credit.pk,
         "amount": amount,
-        "minus": -amount,
         "ledger": debit.ledger_id,
         "memo": memo,
         "actor_id": actor_id,
@@ -315,20 +313,22 @@ def transfer_with(
     idempotency_key: str,
     follow: str,
     follow_params: dict[str, Any],
-) -> tuple[Transaction, Any] | None:
+) -> tuple[int, Any] | None:
     """:func:`transfer` and the caller's own writes in **one statement**, its own transaction.
 
     For hot paths that would otherwise pay BEGIN and COMMIT round trips around a posting (the points
     counter). ``follow`` is more CTEs placed after the posting's rows and before its balance updates
-    (see :func:`_composed_sql`); they may use ``t`` (the new transaction's id) and must end with one
-    named ``follow`` returning one row (its ``id``) when the caller's writes succeeded. The statement
+    (see :func:`_composed_sql`); they may use ``t`` (the new transaction's id) and the posting's own
+    parameters (``%(amount)s``, ``%(actor_id)s``, ``%(created_at)s``), and must end with one named
+    ``follow`` returning one row (its ``id``) when the caller's writes succeeded. The statement
     carries the posting's audit row too, as :func:`record` would write it.
 
-    Only the common case is settled here: the result is ``(transaction, follow id)`` when everything
-    was written. ``None`` means nothing was written and the caller takes its transactional path, which
-    gives the precise answer: when already inside a transaction, when the posting is a replay, or when
-    the balance or the caller's writes fell short after the rows were written — the statement then
-    raises a division by zero on purpose, so PostgreSQL rolls all of it back.
+    Only the common case is settled here: the result is ``(transaction id, follow id)`` when everything
+    was written (the caller builds what it returns from what it wrote; nothing is read back). ``None``
+    means nothing was written and the caller takes its transactional path, which gives the precise
+    answer: when already inside a transaction, when the posting is a replay, or when the balance or the
+    caller's writes fell short after the rows were written — the statement then raises a division by
+    zero on purpose, so PostgreSQL rolls all of it back.
     """
     if connection.in_atomic_block or actor is None or isinstance(actor, str):
         return None
@@ -336,13 +336,11 @@ def transfer_with(
     params = _posting_params(debit, credit, amount, memo, actor, idempotency_key, None, "", None)
     if set(params) & set(follow_params):
         raise ValueError("follow_params clash with the posting's parameters")
-    summary = _summary(params)
     request = request_info.current_request()
     params.update(
         follow_params,
         audit_type=ContentType.objects.get_for_model(Transaction, for_concrete_model=False).pk,
-        audit_after=json.dumps(summary, cls=DjangoJSONEncoder),
-        audit_changed=changed_fields(None, summary),
+        audit_after=json.dumps(_summary(params)),
         audit_ip=request_info.client_ip(request) if request is not None else None,
         audit_agent=request_info.user_agent(request) if request is not None else "",
     )
@@ -356,7 +354,7 @@ def transfer_with(
     if txn_id is None:
         return None
     _seal_after_commit.run(debit.ledger_id)  # committed already: autocommit
-    return _posted(txn_id, params, actor, None), follow_id
+    return txn_id, follow_id
 
 
 @cache
@@ -370,12 +368,14 @@ def _composed_sql(debit_guarded: bool, credit_guarded: bool, follow: str) -> str
     by zero rolls all of it back (the caller's transactional path then gives the precise answer).
     """
     ctes, gate = _prior_ctes(keyed=True)
+    # A new posting's summary changes every key (record() would compute the same list).
+    changed = "ARRAY[" + ", ".join(f"'{key}'" for key in sorted(_SUMMARY_KEYS)) + "]::varchar[]"
     audit = (
         f"audit AS (INSERT INTO {AuditEntry._meta.db_table} (actor_id, actor_name, action, target_type_id,"
         " target_id, target_repr, org_path, before, after, changed_fields, reason, ip_address, user_agent,"
         " created_at) SELECT %(actor_id)s::bigint, %(actor_name)s::text, 'ledger.transfer',"
         " %(audit_type)s::integer, t.id::text, left('#' || t.id || ' ' || %(memo)s::text, 200), '', NULL,"
-        " %(audit_after)s::jsonb, %(audit_changed)s::varchar[], '', %(audit_ip)s::inet,"
+        f" %(audit_after)s::jsonb, {changed}, '', %(audit_ip)s::inet,"
         " %(audit_agent)s::text, %(created_at)s::timestamptz FROM t)"
     )
     guards, _gate = _guard_ctes(debit_guarded, credit_guarded, "EXISTS (SELECT 1 FROM follow)")
@@ -415,15 +415,20 @@ def _posted(txn_id: int, params: dict[str, Any], actor: Any, reverses: Transacti
     return txn
 
 
+_SUMMARY_KEYS = ("debit_account", "credit_account", "amount", "memo", "reverses", "idempotency_key")
+
+
 def _summary(params: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "debit_account": params["debit"],
-        "credit_account": params["credit"],
-        "amount": str(params["amount"]),
-        "memo": params["memo"],
-        "reverses": params["reverses"],
-        "idempotency_key": params["key"],
-    }
+    """What the audit trail records of a posting (plain JSON types only)."""
+    values = (
+        params["debit"],
+        params["credit"],
+        str(params["amount"]),
+        params["memo"],
+        params["reverses"],
+        params["key"],
+    )
+    return dict(zip(_SUMMARY_KEYS, values, strict=True))
 
 
 def _replay(prior_id: int, prior_fingerprint: str, fingerprint: str, key: str | None) -> _Outcome:

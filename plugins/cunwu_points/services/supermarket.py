@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -177,7 +178,7 @@ recorded AS (
     INSERT INTO {redemption} (key, passbook_id, item_id, quantity, points, transaction_id, operator_id,
                               created_at, reversal_reason)
     SELECT %(r_key)s::text, %(r_passbook)s::bigint, %(r_item)s::bigint, %(r_quantity)s::integer,
-           %(r_points)s::numeric, t.id, %(r_operator)s::bigint, %(r_now)s::timestamptz, ''
+           %(amount)s::numeric, t.id, %(actor_id)s::bigint, %(r_now)s::timestamptz, ''
     FROM t
     ON CONFLICT DO NOTHING
     RETURNING id
@@ -190,10 +191,22 @@ follow AS (
 )"""
 
 
+@cache
+def _follow_posting() -> str:
+    return _FOLLOW_POSTING.format(item=Item._meta.db_table, redemption=Redemption._meta.db_table)
+
+
+_REDEMPTION_FIELDS = [field.attname for field in Redemption._meta.concrete_fields]
+
+
 def _redeem_in_one_statement(
     passbook: Passbook, item: Item, quantity: int, points: Decimal, key: str, memo: str, actor: Any
 ) -> Redemption | None:
-    """The whole redemption as one statement; ``None`` when it wrote nothing (see the module docstring)."""
+    """The whole redemption as one statement; ``None`` when it wrote nothing (see the module docstring).
+
+    The redemption is built from what was written, as a row read back would be (``from_db``), and
+    carries the item the caller holds; its transaction is loaded only if asked for.
+    """
     now = timezone.now()
     done = transfer_with(
         debit=passbook.account,
@@ -202,31 +215,38 @@ def _redeem_in_one_statement(
         memo=memo,
         actor=actor,
         idempotency_key=f"points-redeem:{key}",
-        follow=_FOLLOW_POSTING.format(item=Item._meta.db_table, redemption=Redemption._meta.db_table),
+        follow=_follow_posting(),
         follow_params={
             "r_key": key,
             "r_passbook": passbook.pk,
             "r_item": item.pk,
             "r_quantity": quantity,
-            "r_points": points,
-            "r_operator": actor.pk,
             "r_now": now,
         },
     )
     if done is None:
         return None
-    posted, redemption_id = done
-    return Redemption(
-        pk=redemption_id,
-        key=key,
-        passbook=passbook,
-        item=item,
-        quantity=quantity,
-        points=points,
-        transaction=posted,
-        operator=actor,
-        created_at=now,
+    transaction_id, redemption_id = done
+    written = {
+        "id": redemption_id,
+        "key": key,
+        "passbook_id": passbook.pk,
+        "item_id": item.pk,
+        "quantity": quantity,
+        "points": points,
+        "transaction_id": transaction_id,
+        "operator_id": actor.pk,
+        "created_at": now,
+        "reversed_at": None,
+        "reversed_by_id": None,
+        "reversal_reason": "",
+        "reversal_transaction_id": None,
+    }
+    redemption = Redemption.from_db(
+        connection.alias, _REDEMPTION_FIELDS, [written[f] for f in _REDEMPTION_FIELDS]
     )
+    redemption.item = item
+    return redemption
 
 
 def redeem(passbook: Passbook, item: Item, *, quantity: int = 1, key: str, actor: Any) -> Redemption:
