@@ -2,14 +2,15 @@
 
 Run it with ``python -m tests.bench bench_points`` (the runner makes a throwaway database). ``run()``
 onboards a throwaway county (``tests/points/pack.toml`` under a random slug) in the configured
-database, then measures, with the same number of threads (each its own connection):
+database, then measures, with the same number of worker processes (each its own connection; see
+:func:`_workers`):
 
-* ``points_redeem_hot``: every thread redeems from one passbook and one item;
+* ``points_redeem_hot``: every worker redeems from one passbook and one item;
 * ``points_redeem_spread``: each redemption picks one of 1,000 passbooks (and one of 20 items);
 * the floor: ``WITH d AS (UPDATE … SET balance = balance - x WHERE id = … AND balance >= x RETURNING id)
   INSERT … SELECT FROM d`` in autocommit, on one row and on 1,000 rows of a plain table.
 
-Each thread loads its passbooks and items before the timed window, as the counter page has them in
+Each worker loads its passbooks and items before the timed window, as the counter page has them in
 hand when it redeems; the operator's role is checked once, as once per request at the counter.
 ``points_redeem_round_trips`` counts what one redemption sends on the wire (libpq's trace).
 ``ratio`` is service / floor. A final phase hammers one passbook whose balance and one item whose stock
@@ -18,30 +19,38 @@ are both short, and counts overdrafts and oversells (must be 0). The county is d
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import random
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-THREADS = int(os.environ.get("CUNWU_BENCH_THREADS", "4"))
+WORKERS = int(os.environ.get("CUNWU_BENCH_WORKERS", "4"))
 SECONDS = float(os.environ.get("CUNWU_BENCH_SECONDS", "4"))
 PASSBOOKS = 1000
 PACK = Path(__file__).resolve().parents[1] / "points" / "pack.toml"
 
 
-def _threads(worker: Callable[[int, Callable[[], float]], int]) -> tuple[int, float]:
-    """Run ``worker(thread_index, start) -> operations`` on every thread: (operations, seconds).
+def _workers(worker: Callable[[int, Callable[[], float]], int]) -> tuple[int, float]:
+    """Run ``worker(index, start) -> operations`` in ``WORKERS`` processes: (operations, seconds).
 
-    A worker prepares what it needs (its connection, the rows it works on), then calls ``start()``,
-    which waits for every other thread and returns the deadline: only the work after it is timed.
+    Processes, as the counter is served in production (gunicorn's sync workers, ``deploy/Procfile``
+    and the Helm chart), not threads of one process, whose contention for the GIL would be measured
+    instead of the service. A worker prepares what it needs (its connection, the rows it works on),
+    then calls ``start()``, which waits for every other worker and returns the deadline: only the work
+    after it is timed. The workers are forked, so the parent's connections are closed first: a child
+    must open its own, never share the parent's socket.
     """
-    counts = [0] * THREADS
-    barrier = threading.Barrier(THREADS + 1)
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(WORKERS + 1)
+    counts = context.Array("q", WORKERS)
 
     def start() -> float:
         barrier.wait()
@@ -50,19 +59,23 @@ def _threads(worker: Callable[[int, Callable[[], float]], int]) -> tuple[int, fl
     def body(index: int) -> None:
         counts[index] = worker(index, start)
 
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
+    processes = [context.Process(target=body, args=(i,)) for i in range(WORKERS)]
+    for process in processes:
+        process.start()
     barrier.wait()
     started = time.monotonic()
-    for thread in threads:
-        thread.join()
-    return sum(counts), time.monotonic() - started
+    for process in processes:
+        process.join()
+    seconds = time.monotonic() - started
+    failed = [process.exitcode for process in processes if process.exitcode]
+    if failed:
+        raise RuntimeError(f"benchmark workers failed with exit codes {failed}")
+    return sum(counts), seconds
 
 
 def _timed(worker: Callable[[int, Callable[[], float]], int]) -> float:
-    """Operations per second of ``worker`` on every thread."""
-    operations, seconds = _threads(worker)
+    """Operations per second of ``worker`` in every process."""
+    operations, seconds = _workers(worker)
     return operations / seconds
 
 
@@ -238,7 +251,7 @@ class Bench:
         item = self.supermarket.add_item(
             self.village, actor=self.operator, name="限量", price=Decimal("2"), stock=10
         )
-        attempts = THREADS * 10
+        attempts = WORKERS * 10
 
         def worker(index: int, start: Callable[[], float]) -> int:
             def work() -> int:
@@ -246,7 +259,7 @@ class Bench:
                 goods = Item.objects.select_related("org_unit").get(pk=item.pk)
                 accepted = 0
                 start()
-                for _ in range(attempts // THREADS):
+                for _ in range(attempts // WORKERS):
                     try:
                         self.supermarket.redeem(mine, goods, key=uuid.uuid4().hex, actor=self.operator)
                         accepted += 1
@@ -256,7 +269,7 @@ class Bench:
 
             return _in_county(self.county, work)
 
-        accepted, _seconds = _threads(worker)
+        accepted, _seconds = _workers(worker)
         item.refresh_from_db()
         recorded = Redemption.objects.filter(passbook=passbook).count()
         overdrafts = int(balance(passbook.account) < 0) + max(0, recorded * 2 - 30)
@@ -289,12 +302,12 @@ def run() -> list[str]:
         round_trips = bench.round_trips()
         accepted, overdrafts, oversells = bench.integrity()
         return [
-            f"bench: points_redeem_hot {hot:.0f} /s ratio={hot / floor_hot:.2f} (floor {floor_hot:.0f} /s, {THREADS} threads)",
+            f"bench: points_redeem_hot {hot:.0f} /s ratio={hot / floor_hot:.2f} (floor {floor_hot:.0f} /s, {WORKERS} worker processes)",
             f"bench: points_redeem_spread {spread:.0f} /s ratio={spread / floor_spread:.2f} "
             f"(floor {floor_spread:.0f} /s, {PASSBOOKS} passbooks)",
             f"bench: points_redeem_round_trips {round_trips} count (the floor: 1)",
             f"bench: points_overdrafts {overdrafts} count (short passbook and stock: {accepted} accepted of "
-            f"{THREADS * 10}, expected 10)",
+            f"{WORKERS * 10}, expected 10)",
             f"bench: points_oversells {oversells} count",
         ]
     finally:
