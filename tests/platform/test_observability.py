@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import logging
+
 import pytest
 import sentry_sdk
 from django.db import connection
@@ -38,3 +41,33 @@ def test_an_error_in_a_county_request_is_tagged_with_the_county(county_a, sentry
     (event,) = [e for e in sentry_events if "boom in a county" in str(e.get("exception"))]
     assert event["tags"]["county"] == "alpha"
     assert event["tags"]["schema"] == "county_alpha"
+
+
+@override_settings(ROOT_URLCONF="tests.platform.urls_failing")
+def test_personal_numbers_never_leave_in_an_event(county_a, sentry_events):
+    connection.set_schema_to_public()
+    client = Client(HTTP_HOST="alpha.localhost", raise_request_exception=False)
+    client.get("/boom/?id_card=11010519491231002X&phone=13812345678")
+    sentry_sdk.flush()
+    (event,) = [e for e in sentry_events if "boom in a county" in str(e.get("exception"))]
+    sent = json.dumps(event, ensure_ascii=False)
+    assert "11010519491231002X" not in sent and "13812345678" not in sent
+    assert "110105********002X" in sent  # the query string is still there, masked
+    assert event["tags"]["county"] == "alpha"
+
+
+def test_every_log_handler_masks_personal_numbers():
+    """The root's handlers and runserver's access log (query strings) all mask personal numbers."""
+    from cunwu.pii.logging import MaskPersonalDataFilter
+
+    checked = 0
+    for name in ("", "django.server", "django.request", "celery"):
+        logger = logging.getLogger(name)
+        while logger is not None:
+            for handler in logger.handlers:
+                if type(handler).__module__.startswith("_pytest") or isinstance(handler, logging.NullHandler):
+                    continue  # pytest's own capture, or a handler that writes nothing
+                assert any(isinstance(f, MaskPersonalDataFilter) for f in handler.filters), (name, handler)
+                checked += 1
+            logger = logger.parent if logger.propagate else None
+    assert checked >= 4
