@@ -66,9 +66,12 @@ END $$;
 -- function call per sealed entry); anything else still reaches ledger_entry_guard, which refuses it.
 DROP TRIGGER ledger_entry_append_only ON ledger_entry;
 CREATE TRIGGER ledger_entry_append_only BEFORE UPDATE ON ledger_entry FOR EACH ROW
+  -- (the columns compared one by one: a row comparison reads back differently after pg_dump)
   WHEN (NOT (OLD.sequence IS NULL AND NEW.sequence IS NOT NULL AND NEW.hash <> '' AND NEW.prev_hash <> ''
-             AND (NEW.id, NEW.ledger_id, NEW.transaction_id, NEW.account_id, NEW.amount)
-                 IS NOT DISTINCT FROM (OLD.id, OLD.ledger_id, OLD.transaction_id, OLD.account_id, OLD.amount)))
+             AND NOT (NEW.id IS DISTINCT FROM OLD.id OR NEW.ledger_id IS DISTINCT FROM OLD.ledger_id
+                      OR NEW.transaction_id IS DISTINCT FROM OLD.transaction_id
+                      OR NEW.account_id IS DISTINCT FROM OLD.account_id
+                      OR NEW.amount IS DISTINCT FROM OLD.amount)))
   EXECUTE FUNCTION ledger_entry_guard();
 CREATE TRIGGER ledger_entry_no_delete BEFORE DELETE ON ledger_entry
   FOR EACH ROW EXECUTE FUNCTION ledger_entry_guard();
