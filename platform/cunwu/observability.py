@@ -13,6 +13,8 @@ import sentry_sdk
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 
+from cunwu.pii.logging import mask_text
+
 
 def tag_county(event: dict[str, Any], _hint: dict[str, Any]) -> dict[str, Any]:
     """Tag ``county`` (the slug, ``public`` on the operator's host) and ``schema``."""
@@ -32,8 +34,6 @@ def mask_personal_numbers(value: Any) -> Any:
     Sentry sends no bodies or cookies by default, but URLs, query strings, exception messages and local
     variables may still carry a number (``/api/residents/?id_card=…``).
     """
-    from cunwu.pii.logging import mask_text
-
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, dict):

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from cunwu.audit import request_info
 from cunwu.audit.models import AuditEntry
-from cunwu.audit.services import record
+from cunwu.audit.services import changed_fields, record
 from cunwu.disclosure.services import post_notice
 from cunwu.ledger import chain
 from cunwu.ledger.errors import (
@@ -368,8 +368,9 @@ def _composed_sql(debit_guarded: bool, credit_guarded: bool, follow: str) -> str
     by zero rolls all of it back (the caller's transactional path then gives the precise answer).
     """
     ctes, gate = _prior_ctes(keyed=True)
-    # A new posting's summary changes every key (record() would compute the same list).
-    changed = "ARRAY[" + ", ".join(f"'{key}'" for key in sorted(_SUMMARY_KEYS)) + "]::varchar[]"
+    # The keys record() finds changed in a new posting's summary: every one, whatever the values.
+    new_keys = changed_fields(None, dict.fromkeys(_SUMMARY_KEYS, ""))
+    changed = "ARRAY[" + ", ".join(f"'{key}'" for key in new_keys) + "]::varchar[]"
     audit = (
         f"audit AS (INSERT INTO {AuditEntry._meta.db_table} (actor_id, actor_name, action, target_type_id,"
         " target_id, target_repr, org_path, before, after, changed_fields, reason, ip_address, user_agent,"
