@@ -281,6 +281,9 @@ class Redemption(models.Model):
 
     # Indexes are few on purpose: each redemption pays for every one. The passbook is served by the
     # (passbook, item, created_at) index, the key by its unique constraint (no LIKE-pattern copy).
+    # The operator is no foreign-key constraint: its check would take a KEY SHARE lock on the one user
+    # row that every redemption at a counter shares (a MultiXact per redemption under load); as in the
+    # ledger's own record of the posting, the operator is who it was, and users are never deleted.
     key = models.CharField(max_length=100)
     passbook = models.ForeignKey(
         Passbook, on_delete=models.PROTECT, related_name="redemptions", db_index=False
@@ -292,7 +295,11 @@ class Redemption(models.Model):
         "ledger.Transaction", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     reversed_at = models.DateTimeField(null=True, blank=True)

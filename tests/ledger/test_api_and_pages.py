@@ -11,7 +11,7 @@ from django.db import connection
 from openpyxl import load_workbook
 
 from cunwu.ledger import services
-from cunwu.ledger.models import Entry, LedgerCheckpoint
+from cunwu.ledger.models import LedgerCheckpoint, Transaction
 from cunwu.orgs.models import OrgUnit, Resident
 
 
@@ -70,7 +70,7 @@ def test_a_villager_reads_only_their_own_account(county_a, host_client, make_use
     assert client.get(f"/api/ledger-accounts/{books['neighbour'].pk}/").status_code == 404
     transactions = client.get("/api/ledger-transactions/").json()["results"]
     assert len(transactions) == 1
-    assert {e["account_code"] for e in transactions[0]["entries"]} == {"issue", "pb-wang"}
+    assert (transactions[0]["debit_code"], transactions[0]["credit_code"]) == ("issue", "pb-wang")
     page = client.get(f"/ledger/accounts/{books['passbook'].pk}/")
     assert page.status_code == 200 and "参加义务劳动" in page.content.decode()
     assert client.get(f"/ledger/accounts/{books['neighbour'].pk}/").status_code == 404
@@ -80,28 +80,32 @@ def test_a_villager_reads_only_their_own_account(county_a, host_client, make_use
 def test_transactions_filter_by_account_and_date(county_a, host_client, make_user, books):
     client = client_for(host_client, county_a, make_user("county_admin"))
     rows = client.get("/api/ledger-transactions/", {"account": books["neighbour"].pk}).json()["results"]
-    assert [r["entries"][1]["amount"] for r in rows] == ["30.00"]
+    assert [(r["credit"], r["amount"]) for r in rows] == [(books["neighbour"].pk, "30.00")]
     assert (
         client.get("/api/ledger-transactions/", {"created_from": "2999-01-01T00:00:00Z"}).json()["results"]
         == []
     )
 
 
-def test_verify_endpoint_and_page_name_the_tampered_entry(county_a, host_client, make_user, books):
+def test_verify_endpoint_and_page_name_the_tampered_transaction(county_a, host_client, make_user, books):
     client = client_for(
         host_client, county_a, make_user("supervisory_member", OrgUnit.objects.get(path="east"))
     )
     url = f"/api/ledgers/{books['points'].pk}/verify/"
     assert client.get(url).json()["ok"] is True
-    target = Entry.objects.get(ledger=books["points"], sequence=3)
+    target = Transaction.objects.get(ledger=books["points"], sequence=2)
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
-        cursor.execute("UPDATE ledger_entry SET amount = 300 WHERE id = %s", [target.pk])
+        cursor.execute("UPDATE ledger_transaction SET amount = 300 WHERE id = %s", [target.pk])
         cursor.execute("SET session_replication_role = DEFAULT")
     report = client.get(url).json()
-    assert (report["ok"], report["first_bad_entry_id"], report["first_bad_sequence"]) == (False, target.pk, 3)
+    assert (report["ok"], report["first_bad_transaction_id"], report["first_bad_sequence"]) == (
+        False,
+        target.pk,
+        2,
+    )
     page = client.get(f"/ledger/{books['points'].pk}/verify/").content.decode()
-    assert "校验未通过" in page and f"<td>#{target.pk}</td>" in page and "table-danger" in page
+    assert "校验未通过" in page and f"<td>#{target.pk} {target.memo}</td>" in page and "table-danger" in page
 
 
 def test_checkpoints_are_recorded_by_finance_not_by_supervisors(county_a, host_client, make_user, books):
@@ -112,7 +116,7 @@ def test_checkpoints_are_recorded_by_finance_not_by_supervisors(county_a, host_c
     finance = client_for(host_client, county_a, make_user("township_finance", east))
     created = finance.post("/api/ledger-checkpoints/", payload)
     assert created.status_code == 201
-    assert created.json()["sequence"] == 4 == services.head(books["points"])[0]
+    assert created.json()["sequence"] == 2 == services.head(books["points"])[0]
     assert finance.post("/api/ledger-checkpoints/", {"ledger": books["funds"].pk}).status_code == 404
     listed = supervisor.get("/api/ledger-checkpoints/", {"ledger": books["points"].pk}).json()["results"]
     assert [c["head_hash"] for c in listed] == [created.json()["head_hash"]]
@@ -144,10 +148,12 @@ def test_the_schema_documents_the_ledger_endpoints(county_a, host_client, make_u
 
 def test_the_command_verifies_and_fails_on_tampering(county_a, books, capsys):
     call_command("verify_ledgers", county="alpha")
-    assert "pts-hongyang: OK, 4 entries" in capsys.readouterr().out
+    assert "pts-hongyang: OK, 2 transactions" in capsys.readouterr().out
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
-        cursor.execute("DELETE FROM ledger_entry WHERE ledger_id = %s AND sequence = 2", [books["points"].pk])
+        cursor.execute(
+            "DELETE FROM ledger_transaction WHERE ledger_id = %s AND sequence = 1", [books["points"].pk]
+        )
         cursor.execute("SET session_replication_role = DEFAULT")
     with pytest.raises(CommandError):
         call_command("verify_ledgers", county="alpha")

@@ -89,7 +89,7 @@ def test_parallel_debits_never_overdraw_and_post_exactly_once(committed_county, 
     assert Entry.objects.filter(ledger=ledger).aggregate(s=Sum("amount"))["s"] == 0
     report = verify_ledger(ledger)
     assert report.ok, report.reason
-    assert report.entries_checked == Entry.objects.filter(ledger=ledger).count()
+    assert report.transactions_checked == Transaction.objects.filter(ledger=ledger).count()
 
 
 def test_the_same_key_from_many_threads_posts_once(committed_county, accounts):
@@ -153,7 +153,7 @@ def test_accounts_do_not_wait_for_each_other(committed_county, accounts):
     assert verify_ledger(ledger).ok
 
 
-def test_entries_are_sealed_after_commit_and_the_periodic_task_takes_the_rest(committed_county, accounts):
+def test_postings_are_sealed_after_commit_and_the_periodic_task_takes_the_rest(committed_county, accounts):
     from cunwu.ledger.tasks import seal_all
 
     ledger, _source, sink, wallet = accounts

@@ -7,15 +7,18 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.db.models import Sum
+from django.test import RequestFactory
 
 from cunwu.ledger import services
 from cunwu.ledger.errors import AlreadyReversed, IdempotencyConflict, InsufficientBalance, InvalidPosting
-from cunwu.ledger.models import Entry, Transaction
+from cunwu.ledger.models import Account, Entry, Transaction
 from cunwu.ledger.verify import verify_balances, verify_ledger
 
 
-def test_transfer_writes_two_entries_that_sum_to_zero(wallet, shop):
+def test_transfer_is_one_row_whose_two_entries_sum_to_zero(wallet, shop):
     txn = services.transfer(debit=wallet, credit=shop, amount=Decimal("30.00"), memo="兑换", actor=None)
+    stored = Transaction.objects.get(pk=txn.pk)
+    assert (stored.debit_id, stored.credit_id, stored.amount) == (wallet.pk, shop.pk, Decimal("30.00"))
     amounts = sorted(Entry.objects.filter(transaction=txn).values_list("amount", flat=True))
     assert amounts == [Decimal("-30.00"), Decimal("30.00")]
     assert services.balance(wallet) == Decimal("70.00")
@@ -94,13 +97,47 @@ def test_reversal_links_and_restores_the_balance(wallet, shop, make_user):
     assert verify_ledger(wallet.ledger).ok
 
 
-def test_a_posting_by_a_person_is_audited(wallet, shop, make_user):
+def test_a_posting_by_a_person_is_audited_when_it_is_sealed(wallet, shop, make_user):
+    """The transaction records who, when and from where; sealing it writes its audit row, once."""
+    from cunwu.audit import request_info
     from cunwu.audit.models import AuditEntry
 
     user = make_user()
-    txn = services.transfer(debit=wallet, credit=shop, amount=Decimal("5.00"), memo="兑换", actor=user)
+    request = RequestFactory().post("/", REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="counter/1.0")
+    token = request_info._current_request.set(request)
+    try:
+        txn = services.transfer(debit=wallet, credit=shop, amount=Decimal("5.00"), memo="兑换", actor=user)
+    finally:
+        request_info._current_request.reset(token)
+    stored = Transaction.objects.get(pk=txn.pk)
+    assert (stored.actor_id, stored.ip_address, stored.user_agent) == (user.pk, "10.1.2.3", "counter/1.0")
+    assert not AuditEntry.objects.filter(action="ledger.transfer").exists()
+    services.seal(wallet.ledger)
+    services.seal(wallet.ledger)
     entry = AuditEntry.objects.get(action="ledger.transfer", target_id=str(txn.pk))
-    assert entry.actor_id == user.pk
+    assert (entry.actor_id, entry.actor_name, entry.ip_address, entry.user_agent) == (
+        user.pk,
+        str(user),
+        "10.1.2.3",
+        "counter/1.0",
+    )
+    assert entry.after == {
+        "debit_account": wallet.pk,
+        "credit_account": shop.pk,
+        "amount": "5.00",
+        "memo": "兑换",
+        "reverses": None,
+        "idempotency_key": None,
+    }
+    assert entry.created_at == stored.created_at and entry.target_type.model_class() is Transaction
+
+
+def test_postings_by_the_system_are_not_copied_to_the_audit_trail(wallet, shop):
+    from cunwu.audit.models import AuditEntry
+
+    services.transfer(debit=wallet, credit=shop, amount=Decimal("5.00"), memo="兑换", actor="年度结转")
+    services.seal(wallet.ledger)
+    assert not AuditEntry.objects.filter(action="ledger.transfer").exists()
 
 
 def test_unguarded_balances_are_folded_in_when_sealed(ledger, source, wallet):
@@ -112,41 +149,70 @@ def test_unguarded_balances_are_folded_in_when_sealed(ledger, source, wallet):
     assert verify_balances(ledger) == []
 
 
-def test_the_database_refuses_update_and_delete_of_entries(wallet, shop):
+def _changed(field) -> str:
+    """An SQL expression that gives ``field``'s column another value, whatever its type or NULL."""
+    column, kind = field.column, field.get_internal_type()
+    if kind == "CharField":
+        return f"'x' || left(coalesce({column}, ''), {field.max_length - 1})"
+    if kind == "DateTimeField":
+        return f"{column} + interval '1 second'"
+    if kind == "GenericIPAddressField":
+        return "'10.9.9.9'"
+    return f"coalesce({column}, 0) + 1"
+
+
+@pytest.mark.parametrize("field", Transaction._meta.concrete_fields, ids=lambda f: f.column)
+def test_the_database_refuses_to_change_any_column_of_a_transaction(wallet, shop, field):
+    """Sealed or not: the only update allowed is the sealer's one-time setting of the chain columns."""
+    from django.db import transaction
+    from django.db.utils import DatabaseError
+
+    sealed = services.transfer(debit=wallet, credit=shop, amount=Decimal("6.00"), memo="n", actor=None)
+    services.seal(wallet.ledger)
+    unsealed = services.transfer(debit=wallet, credit=shop, amount=Decimal("1.00"), memo="o", actor=None)
+    for txn in (sealed, unsealed):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as c,
+        ):
+            c.execute(
+                f"UPDATE ledger_transaction SET {field.column} = {_changed(field)} WHERE id = %s", [txn.pk]
+            )
+
+
+def test_the_database_refuses_to_delete_transactions_accounts_and_ledgers(wallet, shop):
     from django.db import transaction
     from django.db.utils import DatabaseError
 
     txn = services.transfer(debit=wallet, credit=shop, amount=Decimal("5.00"), memo="m", actor=None)
-    entry = Entry.objects.filter(transaction=txn).first()
-    for statement in (
-        "UPDATE ledger_entry SET amount = 1 WHERE id = %s",
-        "DELETE FROM ledger_entry WHERE id = %s",
+    for table, pk in (
+        ("ledger_transaction", txn.pk),
+        ("ledger_account", shop.pk),
+        ("ledger_ledger", shop.ledger_id),
     ):
         with (
             pytest.raises(DatabaseError, match="append-only"),
             transaction.atomic(),
             connection.cursor() as c,
         ):
-            c.execute(statement, [entry.pk])
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
-        c.execute("UPDATE ledger_transaction SET memo = 'x' WHERE id = %s", [txn.pk])
-    with pytest.raises(DatabaseError), transaction.atomic():
-        Transaction.objects.filter(pk=txn.pk).delete()
+            c.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
 
 
-def test_an_unbalanced_statement_of_entries_is_refused(wallet):
-    from django.db import transaction
-    from django.db.utils import DatabaseError
-
-    txn = Transaction.objects.create(
-        ledger=wallet.ledger,
-        memo="伪造",
-        created_at="2026-01-01T00:00Z",
-        idempotency_scope="x",
-        fingerprint="0",
-    )
-    with pytest.raises(DatabaseError, match="does not balance"), transaction.atomic():
-        Entry.objects.create(ledger=wallet.ledger, transaction=txn, account=wallet, amount=Decimal("5.00"))
+def test_an_account_of_another_ledger_is_refused_by_the_statement(wallet, shop, ledger):
+    """The accounts are no foreign keys: the posting statement itself finds both in the ledger."""
+    other = services.open_ledger(code="other-funds", name="别的台账", kind="funds")
+    stranger = services.open_account(other, code="stranger", name="外账户", allow_negative=True)
+    forged = Account.objects.get(pk=stranger.pk)
+    forged.ledger_id = ledger.pk  # a stale or forged object: Python's own check cannot see it
+    before = Transaction.objects.count()
+    with pytest.raises(InvalidPosting):
+        services.transfer(debit=forged, credit=shop, amount=Decimal("1.00"), memo="m", actor=None)
+    with pytest.raises(InvalidPosting):
+        services.transfer(debit=wallet, credit=forged, amount=Decimal("1.00"), memo="m", actor=None)
+    assert Transaction.objects.count() == before
+    wallet.refresh_from_db()
+    assert wallet.balance == Decimal("100.00")
 
 
 def test_a_connection_moving_between_counties_posts_into_each_countys_tables(wallet, shop, county_b):

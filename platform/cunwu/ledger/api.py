@@ -7,7 +7,7 @@ through its own endpoint and rules; this API is for checking the books.
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from cunwu.ledger import selectors, services
 from cunwu.ledger.errors import InvalidPosting
-from cunwu.ledger.models import Account, Entry, Ledger, LedgerCheckpoint, Transaction
+from cunwu.ledger.models import Account, Ledger, LedgerCheckpoint, Transaction
 from cunwu.ledger.verify import verify_ledger
 from cunwu.roles.permissions import RolePermission
 
@@ -36,29 +36,29 @@ class AccountSerializer(serializers.ModelSerializer):
         fields = ["id", "ledger", "code", "name", "owner_type", "owner_id", "allow_negative", "balance"]
 
 
-class EntrySerializer(serializers.ModelSerializer):
-    account_code = serializers.CharField(source="account.code", read_only=True)
-
-    class Meta:
-        model = Entry
-        fields = ["id", "account", "account_code", "amount", "sequence", "prev_hash", "hash"]
-
-
 class TransactionSerializer(serializers.ModelSerializer):
-    entries = EntrySerializer(many=True, read_only=True)
+    debit_code = serializers.CharField(source="debit.code", read_only=True)
+    credit_code = serializers.CharField(source="credit.code", read_only=True)
 
     class Meta:
         model = Transaction
         fields = [
             "id",
             "ledger",
+            "debit",
+            "debit_code",
+            "credit",
+            "credit_code",
+            "amount",
             "memo",
             "actor_name",
             "created_at",
             "reverses",
             "reason",
             "fingerprint",
-            "entries",
+            "sequence",
+            "prev_hash",
+            "hash",
         ]
 
 
@@ -76,10 +76,10 @@ class PublishedNoticeSerializer(serializers.Serializer):
 
 class LedgerVerificationSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
-    first_bad_entry_id = serializers.IntegerField(allow_null=True)
+    first_bad_transaction_id = serializers.IntegerField(allow_null=True)
     first_bad_sequence = serializers.IntegerField(allow_null=True)
     reason = serializers.CharField()
-    entries_checked = serializers.IntegerField()
+    transactions_checked = serializers.IntegerField()
     checkpoints_checked = serializers.IntegerField()
     head_sequence = serializers.IntegerField()
     head_hash = serializers.CharField()
@@ -87,13 +87,17 @@ class LedgerVerificationSerializer(serializers.Serializer):
 
 
 class TransactionFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="entries__account", distinct=True)
+    account = django_filters.NumberFilter(method="filter_account", label="account")
     created_from = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_to = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
 
     class Meta:
         model = Transaction
         fields = ["ledger", "account", "created_from", "created_to"]
+
+    def filter_account(self, queryset, name: str, value: int):
+        """Transactions on either side of the account."""
+        return queryset.filter(Q(debit=value) | Q(credit=value))
 
 
 class LedgerViewSet(viewsets.ReadOnlyModelViewSet):
@@ -111,7 +115,7 @@ class LedgerViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=LedgerVerificationSerializer)
     @action(detail=True)
     def verify(self, request: Request, pk: str | None = None) -> Response:
-        """Seal pending entries, recompute the chain and report the first bad entry."""
+        """Seal pending transactions, recompute the chain and report the first bad transaction."""
         return Response(LedgerVerificationSerializer(verify_ledger(self.get_object())).data)
 
 
@@ -129,7 +133,7 @@ class AccountViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
-    """交易 with their entries; filter by ledger, account and time."""
+    """交易 (each moves an amount from its debit to its credit account); filter by ledger, account, time."""
 
     serializer_class = TransactionSerializer
     permission_classes = [IsAuthenticated]
@@ -138,10 +142,9 @@ class TransactionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["created_at", "id"]
 
     def get_queryset(self):
-        entries = Entry.objects.select_related("account").order_by("id")
         return (
             selectors.visible_transactions(self.request.user)
-            .prefetch_related(Prefetch("entries", queryset=entries))
+            .select_related("debit", "credit")
             .order_by("-id")
         )
 

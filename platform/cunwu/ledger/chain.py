@@ -1,4 +1,4 @@
-"""The hash chain's two formulas, shared by the sealer (SQL, migration 0002) and the verifier (Python).
+"""The hash chain's two formulas, shared by the sealer (SQL, migration 0006) and the verifier (Python).
 
 Both sides must produce byte-identical input, so the canonical forms are plain ``|``-joined text:
 amounts as fixed two-decimal strings (``-10.00``), ids as integers.
@@ -6,11 +6,14 @@ amounts as fixed two-decimal strings (``-10.00``), ids as integers.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from decimal import Decimal
 
 GENESIS_HASH = "0" * 64
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+MICROSECOND = datetime.timedelta(microseconds=1)
 
 
 def fingerprint(
@@ -39,23 +42,31 @@ def fingerprint(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def entry_hash(
+def transaction_hash(
     prev_hash: str,
     sequence: int,
-    entry_id: int,
     transaction_id: int,
-    account_id: int,
+    debit_id: int,
+    credit_id: int,
     amount: Decimal,
-    transaction_fingerprint: str,
+    fingerprint: str,
+    actor_id: int | None,
+    created_at: datetime.datetime,
 ) -> str:
-    """The chain link; mirrors ``concat_ws('|', …)`` in the ``ledger_seal`` SQL function."""
+    """The chain link; mirrors ``concat_ws('|', …)`` in the ``ledger_seal`` SQL function (migration 0006).
+
+    Besides the payload (through its fingerprint) it covers who posted and when, to the microsecond:
+    the transaction is the audit record of its own posting.
+    """
     parts = (
         prev_hash,
         sequence,
-        entry_id,
         transaction_id,
-        account_id,
+        debit_id,
+        credit_id,
         f"{amount:.2f}",
-        transaction_fingerprint,
+        fingerprint,
+        "" if actor_id is None else actor_id,
+        (created_at - EPOCH) // MICROSECOND,
     )
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()

@@ -1,9 +1,17 @@
-"""Append-only, hash-chained double-entry ledgers (台账) of one county.
+"""Append-only, hash-chained ledgers (台账) of one county, stored as transfers.
 
-A :class:`Ledger` holds :class:`Account` rows; a :class:`Transaction` moves an amount from one account
-to another as two :class:`Entry` rows that sum to zero. Entries and transactions are never updated or
-deleted — the database refuses it (triggers in migration 0002); a mistake is corrected by a new,
-linked transaction (``reverses``) with a reason.
+A :class:`Ledger` holds :class:`Account` rows; a :class:`Transaction` moves a positive ``amount`` from
+its ``debit`` account to its ``credit`` account. One row is the whole posting — double entry holds by
+construction (the two sides are one amount), as in ledgers built for throughput such as TigerBeetle —
+and :class:`Entry` is a read-only view of each transaction's two sides (``-amount`` on the debit
+account, ``+amount`` on the credit one) for statements and balances. Transactions are never updated
+or deleted — the database refuses it (migration 0006); a mistake is corrected by a new, linked
+transaction (``reverses``) with a reason.
+
+A transaction is also the audit record of its own posting: who (``actor``), when, from where (IP and
+user agent) and what are its columns, chained and immutable. The sealer copies each posting made by
+a person into :class:`cunwu.audit.models.AuditEntry` in the same transaction that seals it, so the
+county's audit trail lists postings with every other change.
 
 Two kinds of account, decided once when the account is opened:
 
@@ -14,11 +22,17 @@ Two kinds of account, decided once when the account is opened:
   receives redemptions): it may be touched by every posting of the ledger, so locking its row would
   make unrelated accounts wait for each other; its cached balance is folded in by the sealer instead.
 
-Entries are inserted unsealed and sealed into the ledger's hash chain just after commit
-(``ledger_seal`` in migration 0002): each sealed entry gets the next ``sequence``, the previous
-entry's hash and its own ``hash = sha256(prev_hash | sequence | id | transaction | account | amount |
-transaction fingerprint)`` (see :mod:`cunwu.ledger.chain`). Checkpoints record the head hash so that
-a later rewrite of history is visible to anyone holding a published checkpoint.
+For the same reason a transaction's accounts, ledger and actor are **not** foreign-key constraints: a
+constraint check takes a ``KEY SHARE`` lock on the row it finds, and every redemption of a village
+shares the sink account, its ledger and the counter's operator — one MultiXact per posting under
+load. Instead the posting statement itself finds both accounts in the ledger (it writes nothing
+otherwise), accounts and ledgers can never be deleted nor moved to another ledger (triggers), and the
+verifier checks every transaction's accounts again.
+
+Transactions are inserted unsealed and sealed into the ledger's hash chain just after commit
+(``ledger_seal``, migration 0006): each gets the next ``sequence``, the previous transaction's hash
+and its own (:func:`cunwu.ledger.chain.transaction_hash`). Checkpoints record the head hash so that a
+later rewrite of history is visible to anyone holding a published checkpoint.
 """
 
 from __future__ import annotations
@@ -29,7 +43,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cunwu.ledger.chain import GENESIS_HASH
@@ -88,10 +102,20 @@ class Account(models.Model):
 
 
 class Transaction(models.Model):
-    # Indexes are few on purpose: every posting pays for each. (ledger, created_at) serves the ledger's
-    # look-ups; actor and link are read through their transactions, never searched by.
-    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="transactions", db_index=False)
+    # Indexes are few on purpose: every posting pays for each. (ledger, sequence) serves the chain and
+    # the ledger's pending count; (debit, id) and (credit, id) an account's history and balance.
+    ledger = models.ForeignKey(
+        Ledger, on_delete=models.PROTECT, related_name="transactions", db_index=False, db_constraint=False
+    )
+    debit = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="debits", db_index=False, db_constraint=False
+    )
+    credit = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="credits", db_index=False, db_constraint=False
+    )
+    amount = models.DecimalField(_("金额"), **MONEY)
     memo = models.CharField(_("摘要"), max_length=200)
+    # Denormalised as in the audit trail (id and display name): the record outlives the user account.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -99,17 +123,20 @@ class Transaction(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     actor_name = models.CharField(_("经办人"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("记账时间"))
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
     # Idempotency keys are scoped to whoever posts ("user:<id>" or "system") within the county. NULL
     # (no key) rather than "": the unique constraint must not apply to postings without a key.
     idempotency_scope = models.CharField(max_length=40)
     idempotency_key = models.CharField(_("幂等键"), max_length=200, null=True, blank=True)  # noqa: DJ001
     # sha256 of the canonical payload (chain.fingerprint): equal payloads ⇔ equal fingerprints.
     fingerprint = models.CharField(max_length=64)
-    reverses = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    reverses = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals", db_index=False
     )
     reason = models.CharField(_("更正原因"), max_length=500, blank=True)
     link_type = models.ForeignKey(
@@ -117,6 +144,10 @@ class Transaction(models.Model):
     )
     link_id = models.CharField(max_length=64, blank=True)
     link = GenericForeignKey("link_type", "link_id")
+    # Set exactly once by the sealer (the trigger allows nothing else).
+    sequence = models.BigIntegerField(_("序号"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("交易")
@@ -125,40 +156,57 @@ class Transaction(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["idempotency_scope", "idempotency_key"], name="ledger_transaction_idempotency"
-            )
+            ),
+            models.UniqueConstraint(fields=["ledger", "sequence"], name="ledger_transaction_sequence_unique"),
+            # A transaction is reversed at most once; the index holds reversals only.
+            models.UniqueConstraint(
+                fields=["reverses"],
+                condition=Q(reverses__isnull=False),
+                name="ledger_transaction_reversed_once",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_transaction_amount_positive"),
+            models.CheckConstraint(condition=~Q(debit=F("credit")), name="ledger_transaction_two_accounts"),
         ]
-        indexes = [models.Index(fields=["ledger", "created_at"], name="ledger_txn_ledger_time")]
+        indexes = [
+            models.Index(fields=["debit", "id"], name="ledger_txn_debit"),
+            models.Index(fields=["credit", "id"], name="ledger_txn_credit"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.memo}"
 
+    @property
+    def sealed(self) -> bool:
+        return self.sequence is not None
+
+    @property
+    def reversed_by(self) -> Transaction | None:
+        """The transaction that reversed this one, if any (at most one: a unique constraint)."""
+        return self.reversals.first()
+
 
 class Entry(models.Model):
-    # ledger and account are indexed by the (ledger, sequence) and (account, id) indexes below.
-    ledger = models.ForeignKey(Ledger, on_delete=models.PROTECT, related_name="entries", db_index=False)
-    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", db_index=False)
+    """One side of a transaction, as the view ``ledger_entry`` shows it (read-only).
+
+    Each transaction ``t`` has two: id ``2t`` on its debit account with ``-amount`` and id ``2t + 1``
+    on its credit account with ``+amount``, carrying the transaction's place in the chain. Ordering an
+    account's entries by id orders them as its transactions.
+    """
+
+    ledger = models.ForeignKey(Ledger, on_delete=models.DO_NOTHING, related_name="entries")
+    transaction = models.ForeignKey(Transaction, on_delete=models.DO_NOTHING, related_name="entries")
+    account = models.ForeignKey(Account, on_delete=models.DO_NOTHING, related_name="entries")
     # Signed: negative on the debited account (its balance goes down), positive on the credited one.
     amount = models.DecimalField(_("金额"), **MONEY)
-    # Set exactly once by the sealer (the trigger allows nothing else).
     sequence = models.BigIntegerField(_("序号"), null=True, blank=True)
-    prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        managed = False
+        db_table = "ledger_entry"
         verbose_name = _("分录")
         verbose_name_plural = _("分录")
         ordering = ["ledger", "sequence", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["ledger", "sequence"], name="ledger_entry_sequence_unique"),
-            models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_amount_nonzero"),
-        ]
-        indexes = [
-            models.Index(fields=["account", "id"], name="ledger_entry_account"),
-            models.Index(
-                fields=["ledger", "id"], condition=Q(sequence__isnull=True), name="ledger_entry_unsealed"
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.amount}"

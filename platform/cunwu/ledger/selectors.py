@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from cunwu.ledger.models import Account, Entry, Ledger, Transaction
+from cunwu.ledger.models import Account, Ledger, Transaction
 from cunwu.roles.permissions import has_role, scope_q
 
 READER_ROLES = ("township_finance", "supervisory_member")
@@ -40,10 +40,10 @@ def visible_accounts(user: Any) -> QuerySet[Account]:
 
 
 def visible_transactions(user: Any) -> QuerySet[Transaction]:
-    own = Entry.objects.filter(account__in=Account.objects.filter(_own_accounts_q(user))).values(
-        "transaction_id"
+    own = Account.objects.filter(_own_accounts_q(user))
+    return Transaction.objects.filter(
+        Q(ledger__in=visible_ledgers(user)) | Q(debit__in=own) | Q(credit__in=own)
     )
-    return Transaction.objects.filter(Q(ledger__in=visible_ledgers(user)) | Q(pk__in=own))
 
 
 def can_record_checkpoint(user: Any, ledger: Ledger) -> bool:

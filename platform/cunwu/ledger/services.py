@@ -2,15 +2,17 @@
 
 :func:`transfer` is on the hot path of every redemption, so a posting is **one SQL statement** (a chain
 of data-modifying CTEs, built once per shape in :func:`_posting_sql`): the idempotency look-up, the
-conditional ``UPDATE … WHERE balance >= amount`` of guarded accounts (locked in id order when there
-are two), the transaction row and both entries. Nothing is written unless everything succeeds, so a
-refusal needs no savepoint and leaves the caller's transaction usable. The hash chain is *not* touched
-by the posting (no ledger-wide lock): entries are sealed into it just after commit by :func:`seal`.
+check that both accounts are in the ledger, the conditional ``UPDATE … WHERE balance >= amount`` of
+guarded accounts (locked in id order when there are two) and the transaction row — one row, the
+whole transfer (see :mod:`cunwu.ledger.models`). Nothing is written unless everything succeeds, so a
+refusal needs no savepoint and leaves the caller's transaction usable. The hash chain is *not*
+touched by the posting (no ledger-wide lock): transactions are sealed into it just after commit by
+:func:`seal`, which also writes each posting's audit row.
 """
 
 from __future__ import annotations
 
-import json
+import datetime
 import sys
 import threading
 import time
@@ -19,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 from django.contrib.contenttypes.models import ContentType
@@ -29,8 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cunwu.audit import request_info
-from cunwu.audit.models import AuditEntry
-from cunwu.audit.services import changed_fields, record
+from cunwu.audit.services import record
 from cunwu.disclosure.services import post_notice
 from cunwu.ledger import chain
 from cunwu.ledger.errors import (
@@ -68,7 +69,7 @@ def open_account(
 
 
 def balance(account: Account) -> Decimal:
-    """The balance derived from the entries (the cached ``Account.balance`` is checked against it)."""
+    """The balance derived from the transactions (the cached ``Account.balance`` is checked against it)."""
     total = Entry.objects.filter(account=account).aggregate(total=Sum("amount"))["total"]
     return total if total is not None else Decimal("0.00")
 
@@ -78,26 +79,17 @@ def _posting_sql(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> str:
     """The one-statement posting for one shape of request; see the module docstring."""
     columns = [
         "(SELECT id FROM t)",
+        "(SELECT found FROM accounts)",
         "(SELECT count(*) FROM d)" if debit_guarded else "NULL",
         "(SELECT count(*) FROM c)" if credit_guarded else "NULL",
         "(SELECT id FROM prior)" if keyed else "NULL",
         "(SELECT fingerprint FROM prior)" if keyed else "NULL",
     ]
-    ctes = _posting_ctes(debit_guarded, credit_guarded, keyed)
-    return "WITH " + ",\n".join(ctes) + "\nSELECT " + ", ".join(columns)
-
-
-def _posting_ctes(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> list[str]:
-    """The posting's chain of CTEs: ``prior``, ``locked``, ``d``, ``c`` (as the shape needs), ``t``, ``e``.
-
-    Each step is gated on the previous one, so the chain writes all or nothing. ``ON CONFLICT DO
-    NOTHING`` catches a concurrent post with the same key (or a second reversal of one transaction):
-    the caller then undoes its own balance updates — rows it still holds locked — in
-    :func:`_undo_guarded`.
-    """
     ctes, gate = _prior_ctes(keyed)
+    accounts, gate = _accounts_cte(gate)
     guards, gate = _guard_ctes(debit_guarded, credit_guarded, gate)
-    return [*ctes, *guards, *_write_ctes(gate)]
+    ctes += [accounts, *guards, _transaction_cte(gate)]
+    return "WITH " + ",\n".join(ctes) + "\nSELECT " + ", ".join(columns)
 
 
 def _prior_ctes(keyed: bool) -> tuple[list[str], str]:
@@ -109,6 +101,18 @@ def _prior_ctes(keyed: bool) -> tuple[list[str], str]:
         " WHERE idempotency_scope = %(scope)s::text AND idempotency_key = %(key)s::text)"
     )
     return [prior], "NOT EXISTS (SELECT 1 FROM prior)"
+
+
+def _accounts_cte(gate: str) -> tuple[str, str]:
+    """``accounts``: whether both accounts exist in the ledger (read without a lock; see the models).
+
+    Accounts are never deleted nor moved to another ledger (triggers), so what this finds stays true.
+    """
+    cte = (
+        "accounts AS (SELECT count(*) = 2 AS found FROM ledger_account"
+        " WHERE id IN (%(debit)s::bigint, %(credit)s::bigint) AND ledger_id = %(ledger)s::bigint)"
+    )
+    return cte, f"{gate} AND (SELECT found FROM accounts)"
 
 
 def _guard_ctes(debit_guarded: bool, credit_guarded: bool, gate: str) -> tuple[list[str], str]:
@@ -135,20 +139,25 @@ def _guard_ctes(debit_guarded: bool, credit_guarded: bool, gate: str) -> tuple[l
     return ctes, gate
 
 
-def _write_ctes(gate: str) -> list[str]:
-    """The transaction row ``t`` (when ``gate`` holds) and its two entries ``e``."""
-    return [
-        "t AS (INSERT INTO ledger_transaction (ledger_id, memo, actor_id, actor_name, created_at,"
-        " idempotency_scope, idempotency_key, fingerprint, reverses_id, reason, link_type_id, link_id)"
-        " SELECT %(ledger)s::bigint, %(memo)s::text, %(actor_id)s::bigint, %(actor_name)s::text,"
-        " %(created_at)s::timestamptz, %(scope)s::text, %(key)s::text, %(fingerprint)s::text,"
-        " %(reverses)s::bigint, %(reason)s::text, %(link_type)s::integer, %(link_id)s::text"
-        f" WHERE {gate} ON CONFLICT DO NOTHING RETURNING id)",
-        "e AS (INSERT INTO ledger_entry (ledger_id, transaction_id, account_id, amount, prev_hash, hash)"
-        " SELECT %(ledger)s::bigint, t.id, v.account_id, v.amount, '', '' FROM t,"
-        " (VALUES (%(debit)s::bigint, -%(amount)s::numeric), (%(credit)s::bigint, %(amount)s::numeric))"
-        " AS v(account_id, amount))",
-    ]
+def _transaction_cte(gate: str, *, plain: bool = False) -> str:
+    """The transaction row ``t``, written when ``gate`` holds.
+
+    ``plain`` postings reverse nothing and link nothing: those columns are constants in the statement
+    rather than parameters bound on every call.
+    """
+    if plain:
+        rest = "NULL, '', NULL, ''"
+    else:
+        rest = "%(reverses)s::bigint, %(reason)s::text, %(link_type)s::integer, %(link_id)s::text"
+    return (
+        "t AS (INSERT INTO ledger_transaction (ledger_id, debit_id, credit_id, amount, memo, actor_id,"
+        " actor_name, created_at, ip_address, user_agent, idempotency_scope, idempotency_key, fingerprint,"
+        " reverses_id, reason, link_type_id, link_id, prev_hash, hash)"
+        " SELECT %(ledger)s::bigint, %(debit)s::bigint, %(credit)s::bigint, %(amount)s::numeric,"
+        " %(memo)s::text, %(actor_id)s::bigint, %(actor_name)s::text, %(created_at)s::timestamptz,"
+        " %(ip)s::inet, %(agent)s::text, %(scope)s::text, %(key)s::text, %(fingerprint)s::text,"
+        f" {rest}, '', '' WHERE {gate} ON CONFLICT DO NOTHING RETURNING id)"
+    )
 
 
 _GENERIC_PLANS: weakref.WeakSet = weakref.WeakSet()  # raw connections told to keep one plan per statement
@@ -206,6 +215,14 @@ def _actor_fields(actor: Any) -> tuple[int | None, str, str]:
     return actor.pk, str(actor)[:150], f"user:{actor.pk}"
 
 
+class ComposedPosting(NamedTuple):
+    """What :func:`transfer_with` wrote: the transaction, the caller's ``follow`` row, and their time."""
+
+    transaction_id: int
+    follow_id: Any
+    created_at: datetime.datetime
+
+
 @dataclass(frozen=True)
 class _Outcome:
     transaction: Transaction | None = None
@@ -219,27 +236,14 @@ def _posting_params(
     memo: str,
     actor: Any,
     idempotency_key: str | None,
-    reverses: Transaction | None,
-    reason: str,
-    link: models.Model | None,
+    reverses: Transaction | None = None,
+    reason: str = "",
+    link: models.Model | None = None,
 ) -> dict[str, Any]:
-    """The parameters of the posting statement (a checked request), fingerprint included."""
+    """The parameters of the posting statement (a checked request), fingerprint and request included."""
     actor_id, actor_name, scope = _actor_fields(actor)
-    link_type_id, link_id, link_label = None, "", None
-    if link is not None:
-        link_type_id = ContentType.objects.get_for_model(link).pk
-        link_id, link_label = str(link.pk), f"{link._meta.label_lower}:{link.pk}"
-    fingerprint = chain.fingerprint(
-        ledger_id=debit.ledger_id,
-        debit_id=debit.pk,
-        credit_id=credit.pk,
-        amount=amount,
-        memo=memo,
-        reverses_id=reverses.pk if reverses else None,
-        reason=reason,
-        link=link_label,
-    )
-    return {
+    request = request_info.current_request()
+    params = {
         "scope": scope,
         "key": idempotency_key,
         "debit": debit.pk,
@@ -250,12 +254,27 @@ def _posting_params(
         "actor_id": actor_id,
         "actor_name": actor_name,
         "created_at": timezone.now(),
-        "fingerprint": fingerprint,
-        "reverses": reverses.pk if reverses else None,
-        "reason": reason,
-        "link_type": link_type_id,
-        "link_id": link_id,
+        "ip": request_info.client_ip(request) if request is not None else None,
+        "agent": request_info.user_agent(request) if request is not None else "",
     }
+    link_type_id, link_id, link_label = None, "", None
+    if link is not None:
+        link_type_id = ContentType.objects.get_for_model(link).pk
+        link_id, link_label = str(link.pk), f"{link._meta.label_lower}:{link.pk}"
+    params.update(
+        reverses=reverses.pk if reverses else None, reason=reason, link_type=link_type_id, link_id=link_id
+    )
+    params["fingerprint"] = chain.fingerprint(
+        ledger_id=debit.ledger_id,
+        debit_id=debit.pk,
+        credit_id=credit.pk,
+        amount=amount,
+        memo=memo,
+        reverses_id=reverses.pk if reverses else None,
+        reason=reason,
+        link=link_label,
+    )
+    return params
 
 
 def transfer(
@@ -272,27 +291,25 @@ def transfer(
 ) -> Transaction:
     """Move ``amount`` from ``debit`` (its balance goes down) to ``credit``; see the module docstring.
 
-    ``actor`` is a user (the posting is audited), a string naming a system actor, or None.
-    Raises :class:`InsufficientBalance`, :class:`IdempotencyConflict`, :class:`AlreadyReversed` or
-    :class:`InvalidPosting`; a refused posting writes nothing.
+    ``actor`` is a user (the posting is audited when it is sealed), a string naming a system actor, or
+    None. Raises :class:`InsufficientBalance`, :class:`IdempotencyConflict`, :class:`AlreadyReversed`
+    or :class:`InvalidPosting`; a refused posting writes nothing.
     """
     _check_request(debit, credit, amount, memo)
     params = _posting_params(debit, credit, amount, memo, actor, idempotency_key, reverses, reason, link)
-    actor_id, scope, fingerprint = params["actor_id"], params["scope"], params["fingerprint"]
+    scope, fingerprint = params["scope"], params["fingerprint"]
     sql = _posting_sql(not debit.allow_negative, not credit.allow_negative, idempotency_key is not None)
     # savepoint=False: a refusal is decided inside the block but raised after it (the statement wrote
     # nothing), so refusing never costs a savepoint nor poisons the caller's transaction.
     with transaction.atomic(savepoint=False):
-        txn_id, debited, credited, prior_id, prior_fingerprint = _fetch_one_prepared(sql, params)
+        txn_id, found, debited, credited, prior_id, prior_fingerprint = _fetch_one_prepared(sql, params)
         if txn_id is not None:
             outcome = _Outcome(transaction=_posted(txn_id, params, actor, reverses))
             transaction.on_commit(_sealer_for(debit.ledger_id), robust=True)
-            if actor_id is not None:
-                record(
-                    actor=actor, action="ledger.transfer", target=outcome.transaction, after=_summary(params)
-                )
         elif prior_id is not None:
             outcome = _replay(prior_id, prior_fingerprint, fingerprint, idempotency_key)
+        elif not found:
+            outcome = _Outcome(error=InvalidPosting(_("借贷双方必须是同一台账中的账户")))
         elif debited == 0:
             outcome = _Outcome(error=InsufficientBalance(debit, amount))
         else:
@@ -313,37 +330,30 @@ def transfer_with(
     idempotency_key: str,
     follow: str,
     follow_params: dict[str, Any],
-) -> tuple[int, Any] | None:
+) -> ComposedPosting | None:
     """:func:`transfer` and the caller's own writes in **one statement**, its own transaction.
 
     For hot paths that would otherwise pay BEGIN and COMMIT round trips around a posting (the points
-    counter). ``follow`` is more CTEs placed after the posting's rows and before its balance updates
+    counter). ``follow`` is more CTEs placed after the transaction row and before its balance updates
     (see :func:`_composed_sql`); they may use ``t`` (the new transaction's id) and the posting's own
-    parameters (``%(amount)s``, ``%(actor_id)s``, ``%(created_at)s``), and must end with one named
-    ``follow`` returning one row (its ``id``) when the caller's writes succeeded. The statement
-    carries the posting's audit row too, as :func:`record` would write it.
+    parameters (``%(amount)s``, ``%(actor_id)s``, ``%(created_at)s``, the time the caller's rows share
+    with the posting), and must end with one named
+    ``follow`` returning one row (its ``id``) when the caller's writes succeeded.
 
-    Only the common case is settled here: the result is ``(transaction id, follow id)`` when everything
+    Only the common case is settled here: the result is a :class:`ComposedPosting` when everything
     was written (the caller builds what it returns from what it wrote; nothing is read back). ``None``
     means nothing was written and the caller takes its transactional path, which gives the precise
-    answer: when already inside a transaction, when the posting is a replay, or when the balance or the
-    caller's writes fell short after the rows were written — the statement then raises a division by
-    zero on purpose, so PostgreSQL rolls all of it back.
+    answer: when already inside a transaction, when the posting is a replay, or when the accounts, the
+    balance or the caller's writes fell short after the rows were written — the statement then raises
+    a division by zero on purpose, so PostgreSQL rolls all of it back.
     """
     if connection.in_atomic_block or actor is None or isinstance(actor, str):
         return None
     _check_request(debit, credit, amount, memo)
-    params = _posting_params(debit, credit, amount, memo, actor, idempotency_key, None, "", None)
+    params = _posting_params(debit, credit, amount, memo, actor, idempotency_key)
     if set(params) & set(follow_params):
         raise ValueError("follow_params clash with the posting's parameters")
-    request = request_info.current_request()
-    params.update(
-        follow_params,
-        audit_type=ContentType.objects.get_for_model(Transaction, for_concrete_model=False).pk,
-        audit_after=json.dumps(_summary(params)),
-        audit_ip=request_info.client_ip(request) if request is not None else None,
-        audit_agent=request_info.user_agent(request) if request is not None else "",
-    )
+    params.update(follow_params)
     sql = _composed_sql(not debit.allow_negative, not credit.allow_negative, follow)
     try:
         txn_id, follow_id, _settled = _fetch_one_prepared(sql, params)
@@ -354,12 +364,12 @@ def transfer_with(
     if txn_id is None:
         return None
     _seal_after_commit.run(debit.ledger_id)  # committed already: autocommit
-    return txn_id, follow_id
+    return ComposedPosting(txn_id, follow_id, params["created_at"])
 
 
 @cache
 def _composed_sql(debit_guarded: bool, credit_guarded: bool, follow: str) -> str:
-    """The posting, its audit row and ``follow``, with the balance updates **last**.
+    """The posting and ``follow``, with the balance updates **last**.
 
     A guarded account's row stays locked from its update to the commit; at a counter that row is one
     passbook redeemed from again and again, so the update comes after every insert (and ``follow``'s
@@ -368,19 +378,9 @@ def _composed_sql(debit_guarded: bool, credit_guarded: bool, follow: str) -> str
     by zero rolls all of it back (the caller's transactional path then gives the precise answer).
     """
     ctes, gate = _prior_ctes(keyed=True)
-    # The keys record() finds changed in a new posting's summary: every one, whatever the values.
-    new_keys = changed_fields(None, dict.fromkeys(_SUMMARY_KEYS, ""))
-    changed = "ARRAY[" + ", ".join(f"'{key}'" for key in new_keys) + "]::varchar[]"
-    audit = (
-        f"audit AS (INSERT INTO {AuditEntry._meta.db_table} (actor_id, actor_name, action, target_type_id,"
-        " target_id, target_repr, org_path, before, after, changed_fields, reason, ip_address, user_agent,"
-        " created_at) SELECT %(actor_id)s::bigint, %(actor_name)s::text, 'ledger.transfer',"
-        " %(audit_type)s::integer, t.id::text, left('#' || t.id || ' ' || %(memo)s::text, 200), '', NULL,"
-        f" %(audit_after)s::jsonb, {changed}, '', %(audit_ip)s::inet,"
-        " %(audit_agent)s::text, %(created_at)s::timestamptz FROM t)"
-    )
+    accounts, gate = _accounts_cte(gate)
     guards, _gate = _guard_ctes(debit_guarded, credit_guarded, "EXISTS (SELECT 1 FROM follow)")
-    ctes += [*_write_ctes(gate), audit, follow, *guards]
+    ctes += [accounts, _transaction_cte(gate, plain=True), follow, *guards]
     done = ["(SELECT count(*) FROM follow)"]
     done += ["(SELECT count(*) FROM d)"] if debit_guarded else []
     done += ["(SELECT count(*) FROM c)"] if credit_guarded else []
@@ -397,10 +397,15 @@ def _posted(txn_id: int, params: dict[str, Any], actor: Any, reverses: Transacti
     txn = Transaction(
         id=txn_id,
         ledger_id=params["ledger"],
+        debit_id=params["debit"],
+        credit_id=params["credit"],
+        amount=params["amount"],
         memo=params["memo"],
         actor_id=params["actor_id"],
         actor_name=params["actor_name"],
         created_at=params["created_at"],
+        ip_address=params["ip"],
+        user_agent=params["agent"],
         idempotency_scope=params["scope"],
         idempotency_key=params["key"],
         fingerprint=params["fingerprint"],
@@ -414,22 +419,6 @@ def _posted(txn_id: int, params: dict[str, Any], actor: Any, reverses: Transacti
     txn._state.adding = False
     txn._state.db = connection.alias
     return txn
-
-
-_SUMMARY_KEYS = ("debit_account", "credit_account", "amount", "memo", "reverses", "idempotency_key")
-
-
-def _summary(params: dict[str, Any]) -> dict[str, Any]:
-    """What the audit trail records of a posting (plain JSON types only)."""
-    values = (
-        params["debit"],
-        params["credit"],
-        str(params["amount"]),
-        params["memo"],
-        params["reverses"],
-        params["key"],
-    )
-    return dict(zip(_SUMMARY_KEYS, values, strict=True))
 
 
 def _replay(prior_id: int, prior_fingerprint: str, fingerprint: str, key: str | None) -> _Outcome:
@@ -474,13 +463,10 @@ def reverse(
         raise InvalidPosting(_("冲正必须说明原因"))
     if Transaction.objects.filter(reverses=original).exists():
         raise AlreadyReversed(original)
-    entries = list(original.entries.select_related("account"))
-    debit_entry = next(e for e in entries if e.amount < 0)
-    credit_entry = next(e for e in entries if e.amount > 0)
     return transfer(
-        debit=credit_entry.account,
-        credit=debit_entry.account,
-        amount=credit_entry.amount,
+        debit=original.credit,
+        credit=original.debit,
+        amount=original.amount,
         memo=(_("冲正 #%(id)s:%(memo)s") % {"id": original.pk, "memo": original.memo})[:200],
         actor=actor,
         idempotency_key=idempotency_key,
@@ -490,16 +476,23 @@ def reverse(
 
 
 def seal(ledger: Ledger | int) -> int:
-    """Seal committed, unsealed entries into the chain; the count, or -1 if another sealer is at work.
+    """Seal committed, unsealed transactions into the chain; the count, or -1 if another sealer is at work.
+
+    The same statement writes the audit row of every posting it seals that a person made (migration
+    0006), so the audit trail lists a posting once it is sealed — right after it commits, at the
+    latest within a minute (the periodic task).
 
     Called after every posting commits; also by :func:`record_checkpoint`, the verifier and the
-    periodic task, so entries left pending by a skipped seal are sealed soon after. In its own
+    periodic task, so postings left pending by a skipped seal are sealed soon after. In its own
     transaction the seal commits asynchronously (migration 0003); inside a caller's transaction it
     never changes how that transaction commits.
     """
     ledger_id = ledger.pk if isinstance(ledger, Ledger) else ledger
+    audit_type = ContentType.objects.get_for_model(Transaction, for_concrete_model=False).pk
     with connection.cursor() as cursor:
-        cursor.execute("SELECT ledger_seal(%s, %s)", [ledger_id, not connection.in_atomic_block])
+        cursor.execute(
+            "SELECT ledger_seal(%s, %s, %s)", [ledger_id, not connection.in_atomic_block, audit_type]
+        )
         return cursor.fetchone()[0]
 
 
@@ -507,8 +500,8 @@ class _SealThrottle:
     """Post-commit sealing: per ledger, at most one seal at a time and one per ``INTERVAL`` per process.
 
     Sealing after every single posting cost each posting a round trip; a seal takes every committed
-    entry pending at that moment, so under load one seal per interval keeps the chain as current while
-    postings pay nothing. Entries committed inside the interval are taken by the next posting after it,
+    posting pending at that moment, so under load one seal per interval keeps the chain as current
+    while postings pay nothing. Postings committed inside the interval are taken by the next one after it,
     by the verifier, a checkpoint, or the periodic :func:`cunwu.ledger.tasks.seal_all`.
     """
 
@@ -547,9 +540,9 @@ def _sealer_for(ledger_id: int) -> Callable[[], None]:
 
 
 def head(ledger: Ledger) -> tuple[int, str]:
-    """(sequence, hash) of the last sealed entry; (0, genesis) for an empty ledger."""
+    """(sequence, hash) of the last sealed transaction; (0, genesis) for an empty ledger."""
     last = (
-        Entry.objects.filter(ledger=ledger, sequence__isnull=False)
+        Transaction.objects.filter(ledger=ledger, sequence__isnull=False)
         .order_by("-sequence")
         .values_list("sequence", "hash")
         .first()

@@ -1,129 +1,118 @@
-"""Independent verification of a ledger: the hash chain, double entry, fingerprints, checkpoints, balances.
+"""Independent verification of a ledger: the hash chain, fingerprints, accounts, checkpoints, balances.
 
 The chain is recomputed in Python from the stored columns (the sealer computes it in SQL), so a bug or
-a forgery on one side shows up on the other. The report names the first bad entry in chain order.
+a forgery on one side shows up on the other. The report names the first bad transaction in chain
+order.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from cunwu.ledger import chain
-from cunwu.ledger.models import Entry, Ledger, Transaction
+from cunwu.ledger.models import Ledger, Transaction
 from cunwu.ledger.services import seal
+
+CHAIN_FIELDS = (
+    "id",
+    "sequence",
+    "prev_hash",
+    "hash",
+    "debit_id",
+    "credit_id",
+    "amount",
+    "fingerprint",
+    "actor_id",
+    "created_at",
+    "memo",
+    "reverses_id",
+    "reason",
+    "link_type__app_label",
+    "link_type__model",
+    "link_id",
+)
 
 
 @dataclass
 class VerificationReport:
     ok: bool
-    first_bad_entry_id: int | None = None
+    first_bad_transaction_id: int | None = None
     reason: str = ""
     first_bad_sequence: int | None = None
-    entries_checked: int = 0
+    transactions_checked: int = 0
     head_sequence: int = 0
     head_hash: str = chain.GENESIS_HASH
     checkpoints_checked: int = 0
     balance_mismatches: list[dict] = field(default_factory=list)
 
 
-def _transaction_facts(ledger: Ledger) -> tuple[dict[int, Decimal], dict[int, str]]:
-    """Σ entries per transaction, and each transaction's fingerprint recomputed from its fields."""
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    sides: dict[int, dict[str, int]] = defaultdict(dict)
-    amounts: dict[int, Decimal] = {}
-    for txn_id, account_id, amount in Entry.objects.filter(ledger=ledger).values_list(
-        "transaction_id", "account_id", "amount"
-    ):
-        totals[txn_id] += amount
-        sides[txn_id]["debit" if amount < 0 else "credit"] = account_id
-        if amount > 0:
-            amounts[txn_id] = amount
-    expected: dict[int, str] = {}
-    rows = Transaction.objects.filter(ledger=ledger).values_list(
-        "id", "memo", "reverses_id", "reason", "link_type__app_label", "link_type__model", "link_id"
+def _problem(ledger: Ledger, accounts: set[int], expected_sequence: int, prev_hash: str, row: dict) -> str:
+    """What is wrong with one sealed transaction in chain order ("" when nothing is)."""
+    if row["sequence"] > expected_sequence:
+        return _("序号 %(expected)s 缺失:交易被删除") % {"expected": expected_sequence}
+    if row["sequence"] < expected_sequence:
+        return _("序号 %(sequence)s 重复或顺序被调换") % {"sequence": row["sequence"]}
+    if row["prev_hash"] != prev_hash:
+        return _("前一哈希与上一交易不符:顺序被调换或插入了交易")
+    recomputed = chain.transaction_hash(
+        prev_hash,
+        row["sequence"],
+        row["id"],
+        row["debit_id"],
+        row["credit_id"],
+        row["amount"],
+        row["fingerprint"],
+        row["actor_id"],
+        row["created_at"],
     )
-    for txn_id, memo, reverses_id, reason, app_label, model, link_id in rows.iterator():
-        if txn_id not in amounts or len(sides[txn_id]) != 2:
-            continue
-        expected[txn_id] = chain.fingerprint(
-            ledger_id=ledger.pk,
-            debit_id=sides[txn_id]["debit"],
-            credit_id=sides[txn_id]["credit"],
-            amount=amounts[txn_id],
-            memo=memo,
-            reverses_id=reverses_id,
-            reason=reason,
-            link=f"{app_label}.{model}:{link_id}" if app_label else None,
-        )
-    return totals, expected
+    if recomputed != row["hash"]:
+        return _("内容与哈希不符:交易被修改或伪造")
+    link = f"{row['link_type__app_label']}.{row['link_type__model']}:{row['link_id']}"
+    fingerprint = chain.fingerprint(
+        ledger_id=ledger.pk,
+        debit_id=row["debit_id"],
+        credit_id=row["credit_id"],
+        amount=row["amount"],
+        memo=row["memo"],
+        reverses_id=row["reverses_id"],
+        reason=row["reason"],
+        link=link if row["link_type__app_label"] else None,
+    )
+    if fingerprint != row["fingerprint"]:
+        return _("交易 #%(txn)s 的内容与其指纹不符:交易被修改") % {"txn": row["id"]}
+    if not {row["debit_id"], row["credit_id"]} <= accounts:
+        return _("交易 #%(txn)s 的账户不在本台账中") % {"txn": row["id"]}
+    return ""
 
 
 def verify_ledger(ledger: Ledger) -> VerificationReport:
-    """Seal what is pending, then check every sealed entry in sequence order and every checkpoint."""
+    """Seal what is pending, then check every sealed transaction in sequence order and every checkpoint."""
     seal(ledger)
-    totals, expected_fingerprints = _transaction_facts(ledger)
+    accounts = set(ledger.accounts.values_list("pk", flat=True))
     report = VerificationReport(ok=True)
     prev_hash, expected_sequence = chain.GENESIS_HASH, 1
     hashes: dict[int, str] = {}
-    rows = (
-        Entry.objects.filter(ledger=ledger, sequence__isnull=False)
-        .order_by("sequence", "id")
-        .values_list(
-            "id",
-            "sequence",
-            "prev_hash",
-            "hash",
-            "transaction_id",
-            "account_id",
-            "amount",
-            "transaction__fingerprint",
-        )
-    )
-    for (
-        entry_id,
-        sequence,
-        stored_prev,
-        stored_hash,
-        txn_id,
-        account_id,
-        amount,
-        fingerprint,
-    ) in rows.iterator():
-        problem = None
-        if sequence > expected_sequence:
-            problem = _("序号 %(expected)s 缺失:分录被删除") % {"expected": expected_sequence}
-        elif sequence < expected_sequence:
-            problem = _("序号 %(sequence)s 重复或顺序被调换") % {"sequence": sequence}
-        elif stored_prev != prev_hash:
-            problem = _("前一哈希与上一分录不符:顺序被调换或插入了分录")
-        elif (
-            chain.entry_hash(prev_hash, sequence, entry_id, txn_id, account_id, amount, fingerprint)
-            != stored_hash
-        ):
-            problem = _("内容与哈希不符:分录被修改或伪造")
-        elif totals[txn_id] != 0:
-            problem = _("交易 #%(txn)s 借贷不平") % {"txn": txn_id}
-        elif expected_fingerprints.get(txn_id) != fingerprint:
-            problem = _("交易 #%(txn)s 的内容与其指纹不符:交易被修改") % {"txn": txn_id}
+    rows = Transaction.objects.filter(ledger=ledger, sequence__isnull=False).order_by("sequence", "id")
+    for row in rows.values(*CHAIN_FIELDS).iterator():
+        problem = _problem(ledger, accounts, expected_sequence, prev_hash, row)
         if problem:
             report.ok = False
-            report.first_bad_entry_id, report.first_bad_sequence, report.reason = entry_id, sequence, problem
+            report.first_bad_transaction_id, report.first_bad_sequence = row["id"], row["sequence"]
+            report.reason = problem
             return report
-        hashes[sequence] = stored_hash
-        prev_hash, expected_sequence = stored_hash, sequence + 1
-        report.entries_checked += 1
+        hashes[row["sequence"]] = row["hash"]
+        prev_hash, expected_sequence = row["hash"], row["sequence"] + 1
+        report.transactions_checked += 1
     report.head_sequence, report.head_hash = expected_sequence - 1, prev_hash
     _check_checkpoints(ledger, hashes, report)
     if report.ok:
         report.balance_mismatches = verify_balances(ledger)
         if report.balance_mismatches:
             report.ok = False
-            report.reason = _("账户缓存余额与分录合计不符")
+            report.reason = _("账户缓存余额与交易合计不符")
     return report
 
 
@@ -135,10 +124,8 @@ def _check_checkpoints(ledger: Ledger, hashes: dict[int, str], report: Verificat
         if actual != checkpoint.head_hash:
             report.ok = False
             report.first_bad_sequence = checkpoint.sequence
-            report.first_bad_entry_id = (
-                Entry.objects.filter(ledger=ledger, sequence=checkpoint.sequence)
-                .values_list("id", flat=True)
-                .first()
+            report.first_bad_transaction_id = (
+                ledger.transactions.filter(sequence=checkpoint.sequence).values_list("id", flat=True).first()
             )
             report.reason = _("检查点 #%(id)s(序号 %(sequence)s)与链不符:该点之前的历史被改写") % {
                 "id": checkpoint.pk,
@@ -148,7 +135,7 @@ def _check_checkpoints(ledger: Ledger, hashes: dict[int, str], report: Verificat
 
 
 def verify_balances(ledger: Ledger) -> list[dict]:
-    """Accounts whose cached balance differs from their entries (sealed entries for unguarded accounts).
+    """Accounts whose cached balance differs from their transactions (sealed ones for unguarded accounts).
 
     One statement, so the comparison sees one snapshot even while postings go on.
     """

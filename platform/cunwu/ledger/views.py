@@ -17,14 +17,14 @@ from cunwu.exports import xlsx_response
 from cunwu.ledger import selectors, services
 from cunwu.ledger.errors import InvalidPosting
 from cunwu.ledger.exports import statement_workbook
-from cunwu.ledger.models import Account, Entry, LedgerCheckpoint
+from cunwu.ledger.models import Account, Entry, LedgerCheckpoint, Transaction
 from cunwu.ledger.verify import verify_ledger
 from cunwu.roles.permissions import role_required
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
-# Entries shown on each side of the first bad one on the verification page.
-CONTEXT_ENTRIES = 5
+# Transactions shown on each side of the first bad one on the verification page.
+CONTEXT_TRANSACTIONS = 5
 
 
 def _page(request: HttpRequest, queryset: QuerySet):
@@ -66,7 +66,7 @@ def ledger_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "q": q,
             "head_sequence": sequence,
             "head_hash": head_hash,
-            "pending": ledger.entries.filter(sequence__isnull=True).count(),
+            "pending": ledger.transactions.filter(sequence__isnull=True).count(),
         },
     )
 
@@ -102,13 +102,13 @@ def account_statement(request: HttpRequest, pk: int) -> HttpResponse:
 def verification(request: HttpRequest, pk: int) -> HttpResponse:
     ledger = get_object_or_404(selectors.visible_ledgers(request.user), pk=pk)
     report = verify_ledger(ledger)
-    around: QuerySet[Entry] | list[Entry] = []
+    around: QuerySet[Transaction] | list[Transaction] = []
     if report.first_bad_sequence is not None:
-        low = report.first_bad_sequence - CONTEXT_ENTRIES
-        high = report.first_bad_sequence + CONTEXT_ENTRIES
+        low = report.first_bad_sequence - CONTEXT_TRANSACTIONS
+        high = report.first_bad_sequence + CONTEXT_TRANSACTIONS
         around = (
-            ledger.entries.filter(sequence__gte=low, sequence__lte=high)
-            .select_related("account", "transaction")
+            ledger.transactions.filter(sequence__gte=low, sequence__lte=high)
+            .select_related("debit", "credit")
             .order_by("sequence", "id")
         )
     return render(request, "ledger/verification.html", {"ledger": ledger, "report": report, "around": around})

@@ -178,7 +178,7 @@ recorded AS (
     INSERT INTO {redemption} (key, passbook_id, item_id, quantity, points, transaction_id, operator_id,
                               created_at, reversal_reason)
     SELECT %(r_key)s::text, %(r_passbook)s::bigint, %(r_item)s::bigint, %(r_quantity)s::integer,
-           %(amount)s::numeric, t.id, %(actor_id)s::bigint, %(r_now)s::timestamptz, ''
+           %(amount)s::numeric, t.id, %(actor_id)s::bigint, %(created_at)s::timestamptz, ''
     FROM t
     ON CONFLICT DO NOTHING
     RETURNING id
@@ -207,7 +207,6 @@ def _redeem_in_one_statement(
     The redemption is built from what was written, as a row read back would be (``from_db``), and
     carries the item the caller holds; its transaction is loaded only if asked for.
     """
-    now = timezone.now()
     done = transfer_with(
         debit=passbook.account,
         credit=passbook.book.redemption_account,
@@ -221,22 +220,20 @@ def _redeem_in_one_statement(
             "r_passbook": passbook.pk,
             "r_item": item.pk,
             "r_quantity": quantity,
-            "r_now": now,
         },
     )
     if done is None:
         return None
-    transaction_id, redemption_id = done
     written = {
-        "id": redemption_id,
+        "id": done.follow_id,
         "key": key,
         "passbook_id": passbook.pk,
         "item_id": item.pk,
         "quantity": quantity,
         "points": points,
-        "transaction_id": transaction_id,
+        "transaction_id": done.transaction_id,
         "operator_id": actor.pk,
-        "created_at": now,
+        "created_at": done.created_at,
         "reversed_at": None,
         "reversed_by_id": None,
         "reversal_reason": "",

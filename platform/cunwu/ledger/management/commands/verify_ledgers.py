@@ -11,7 +11,7 @@ from cunwu.tenancy.models import County
 
 
 class Command(BaseCommand):
-    help = "Verify the hash chains, double entry, checkpoints and cached balances of ledgers."
+    help = "Verify the hash chains, fingerprints, accounts, checkpoints and cached balances of ledgers."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--county", help="the county's slug (default: every county)")
@@ -29,14 +29,14 @@ class Command(BaseCommand):
                     report = verify_ledger(ledger)
                     if report.ok:
                         self.stdout.write(
-                            f"{each.slug} {ledger.code}: OK, {report.entries_checked} entries, "
+                            f"{each.slug} {ledger.code}: OK, {report.transactions_checked} transactions, "
                             f"head {report.head_sequence} {report.head_hash}"
                         )
                     else:
                         bad += 1
                         self.stdout.write(
                             self.style.ERROR(
-                                f"{each.slug} {ledger.code}: BAD at entry {report.first_bad_entry_id} "
+                                f"{each.slug} {ledger.code}: BAD at transaction {report.first_bad_transaction_id} "
                                 f"(sequence {report.first_bad_sequence}): {report.reason}"
                             )
                         )
