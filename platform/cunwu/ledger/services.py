@@ -108,9 +108,11 @@ def _accounts_cte(gate: str) -> tuple[str, str]:
 
     Accounts are never deleted nor moved to another ledger (triggers), so what this finds stays true.
     """
+    # The ledger is compared in the aggregate, not the WHERE clause: the primary key finds the two
+    # rows, where a condition on ledger_id could have the generic plan scan the ledger's accounts.
     cte = (
-        "accounts AS (SELECT count(*) = 2 AS found FROM ledger_account"
-        " WHERE id IN (%(debit)s::bigint, %(credit)s::bigint) AND ledger_id = %(ledger)s::bigint)"
+        "accounts AS (SELECT count(*) FILTER (WHERE ledger_id = %(ledger)s::bigint) = 2 AS found"
+        " FROM ledger_account WHERE id IN (%(debit)s::bigint, %(credit)s::bigint))"
     )
     return cte, f"{gate} AND (SELECT found FROM accounts)"
 

@@ -56,11 +56,26 @@ CREATE VIEW ledger_entry AS
   SELECT t.id * 2 + 1, t.ledger_id, t.id, t.credit_id, t.amount, t.sequence, t.hash
     FROM ledger_transaction t;
 
--- The sealer's one-time update passes; anything else reaches ledger_refuse_change.
+-- The sealer's one-time update passes; anything else reaches ledger_refuse_change. The columns are
+-- compared one by one: cheap for the sealer, and a row comparison reads back differently after
+-- pg_dump (tests/ledger/test_posting.py changes each column in turn, so a new one cannot be missed).
 CREATE TRIGGER ledger_transaction_append_only BEFORE UPDATE ON ledger_transaction FOR EACH ROW
   WHEN (NOT (OLD.sequence IS NULL AND NEW.sequence IS NOT NULL AND NEW.hash <> '' AND NEW.prev_hash <> ''
-             AND (to_jsonb(OLD) - 'sequence' - 'prev_hash' - 'hash')
-                 = (to_jsonb(NEW) - 'sequence' - 'prev_hash' - 'hash')))
+             AND NOT (NEW.id IS DISTINCT FROM OLD.id OR NEW.ledger_id IS DISTINCT FROM OLD.ledger_id
+                      OR NEW.debit_id IS DISTINCT FROM OLD.debit_id OR NEW.credit_id IS DISTINCT FROM OLD.credit_id
+                      OR NEW.amount IS DISTINCT FROM OLD.amount OR NEW.memo IS DISTINCT FROM OLD.memo
+                      OR NEW.actor_id IS DISTINCT FROM OLD.actor_id
+                      OR NEW.actor_name IS DISTINCT FROM OLD.actor_name
+                      OR NEW.created_at IS DISTINCT FROM OLD.created_at
+                      OR NEW.ip_address IS DISTINCT FROM OLD.ip_address
+                      OR NEW.user_agent IS DISTINCT FROM OLD.user_agent
+                      OR NEW.idempotency_scope IS DISTINCT FROM OLD.idempotency_scope
+                      OR NEW.idempotency_key IS DISTINCT FROM OLD.idempotency_key
+                      OR NEW.fingerprint IS DISTINCT FROM OLD.fingerprint
+                      OR NEW.reverses_id IS DISTINCT FROM OLD.reverses_id
+                      OR NEW.reason IS DISTINCT FROM OLD.reason
+                      OR NEW.link_type_id IS DISTINCT FROM OLD.link_type_id
+                      OR NEW.link_id IS DISTINCT FROM OLD.link_id)))
   EXECUTE FUNCTION ledger_refuse_change();
 CREATE TRIGGER ledger_transaction_no_delete BEFORE DELETE ON ledger_transaction
   FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
@@ -321,6 +336,12 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="transaction",
             index=models.Index(fields=["credit", "id"], name="ledger_txn_credit"),
+        ),
+        migrations.AddIndex(
+            model_name="transaction",
+            index=models.Index(
+                condition=models.Q(("sequence__isnull", True)), fields=["ledger", "id"], name="ledger_txn_unsealed"
+            ),
         ),
         migrations.CreateModel(
             name="Entry",
