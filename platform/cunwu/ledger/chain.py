@@ -1,7 +1,7 @@
 """The hash chain's two formulas, shared by the sealer (SQL, migration 0006) and the verifier (Python).
 
 Both sides must produce byte-identical input, so the canonical forms are plain ``|``-joined text:
-amounts as fixed two-decimal strings (``-10.00``), ids as integers.
+amounts as fixed two-decimal strings (``10.00``), ids and times as integers.
 """
 
 from __future__ import annotations

@@ -311,7 +311,7 @@ def transfer(
         elif prior_id is not None:
             outcome = _replay(prior_id, prior_fingerprint, fingerprint, idempotency_key)
         elif not found:
-            outcome = _Outcome(error=InvalidPosting(_("借贷双方必须是同一台账中的账户")))
+            outcome = _Outcome(error=InvalidPosting(_("借贷双方必须属于同一台账")))
         elif debited == 0:
             outcome = _Outcome(error=InsufficientBalance(debit, amount))
         else:
