@@ -3,8 +3,8 @@
 :func:`transfer` is on the hot path of every redemption, so a posting is **one SQL statement** (a chain
 of data-modifying CTEs, built once per shape in :func:`_posting_sql`): the idempotency look-up, the
 check that both accounts are in the ledger, the conditional ``UPDATE … WHERE balance >= amount`` of
-guarded accounts (locked in id order when there are two) and the transaction row — one row, the
-whole transfer (see :mod:`cunwu.ledger.models`). Nothing is written unless everything succeeds, so a
+guarded accounts (``ledger_move``, a function so that each update is a statement of its own: see
+migration 0007) and the transaction row — one row, the whole transfer (see :mod:`cunwu.ledger.models`). Nothing is written unless everything succeeds, so a
 refusal needs no savepoint and leaves the caller's transaction usable. The hash chain is *not*
 touched by the posting (no ledger-wide lock): transactions are sealed into it just after commit by
 :func:`seal`, which also writes each posting's audit row.
@@ -77,18 +77,17 @@ def balance(account: Account) -> Decimal:
 @cache
 def _posting_sql(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> str:
     """The one-statement posting for one shape of request; see the module docstring."""
+    ctes, gate = _prior_ctes(keyed)
+    accounts, gate = _accounts_cte(gate)
+    moves, moved = _move_cte(debit_guarded, credit_guarded, f"(SELECT WHERE {gate}) AS gate")
+    ctes += [accounts, *moves, _transaction_cte(f"{gate} AND {moved}")]
     columns = [
         "(SELECT id FROM t)",
         "(SELECT found FROM accounts)",
-        "(SELECT count(*) FROM d)" if debit_guarded else "NULL",
-        "(SELECT count(*) FROM c)" if credit_guarded else "NULL",
+        "(SELECT ok FROM moved)" if moves else "NULL",
         "(SELECT id FROM prior)" if keyed else "NULL",
         "(SELECT fingerprint FROM prior)" if keyed else "NULL",
     ]
-    ctes, gate = _prior_ctes(keyed)
-    accounts, gate = _accounts_cte(gate)
-    guards, gate = _guard_ctes(debit_guarded, credit_guarded, gate)
-    ctes += [accounts, *guards, _transaction_cte(gate)]
     return "WITH " + ",\n".join(ctes) + "\nSELECT " + ", ".join(columns)
 
 
@@ -117,28 +116,20 @@ def _accounts_cte(gate: str) -> tuple[str, str]:
     return cte, f"{gate} AND (SELECT found FROM accounts)"
 
 
-def _guard_ctes(debit_guarded: bool, credit_guarded: bool, gate: str) -> tuple[list[str], str]:
-    """The conditional balance updates ``d`` and ``c`` of guarded accounts, and the gate after them."""
-    ctes: list[str] = []
-    if debit_guarded and credit_guarded:  # lock both in id order: no deadlock between A→B and B→A
-        ctes.append(
-            "locked AS (SELECT id FROM ledger_account WHERE id IN (%(debit)s::bigint, %(credit)s::bigint)"
-            f" AND {gate} ORDER BY id FOR UPDATE)"
-        )
-        gate = "(SELECT count(*) FROM locked) = 2"
-    if debit_guarded:
-        ctes.append(
-            "d AS (UPDATE ledger_account SET balance = balance - %(amount)s::numeric WHERE id = %(debit)s::bigint"
-            f" AND (allow_negative OR balance >= %(amount)s::numeric) AND {gate} RETURNING id)"
-        )
-        gate = "EXISTS (SELECT 1 FROM d)"
-    if credit_guarded:
-        ctes.append(
-            "c AS (UPDATE ledger_account SET balance = balance + %(amount)s::numeric WHERE id = %(credit)s::bigint"
-            f" AND {gate} RETURNING id)"
-        )
-        gate = "EXISTS (SELECT 1 FROM c)"
-    return ctes, gate
+def _move_cte(debit_guarded: bool, credit_guarded: bool, source: str) -> tuple[list[str], str]:
+    """``moved``: the guarded balance updates (``ledger_move``, migration 0007), once per row of ``source``.
+
+    ``source`` is a FROM clause with at most one row, so the updates run only when the steps before
+    them succeeded. Returns the CTE (none when no side is guarded: the sealer folds both balances)
+    and the condition that the amount moved.
+    """
+    if not (debit_guarded or credit_guarded):
+        return [], "TRUE"
+    cte = (
+        "moved AS MATERIALIZED (SELECT ledger_move(%(debit)s::bigint, %(credit)s::bigint,"
+        f" %(amount)s::numeric, {debit_guarded}, {credit_guarded}) AS ok FROM {source})"
+    )
+    return [cte], "(SELECT ok FROM moved)"
 
 
 def _transaction_cte(gate: str, *, plain: bool = False) -> str:
@@ -300,11 +291,12 @@ def transfer(
     _check_request(debit, credit, amount, memo)
     params = _posting_params(debit, credit, amount, memo, actor, idempotency_key, reverses, reason, link)
     scope, fingerprint = params["scope"], params["fingerprint"]
-    sql = _posting_sql(not debit.allow_negative, not credit.allow_negative, idempotency_key is not None)
+    debit_guarded, credit_guarded = not debit.allow_negative, not credit.allow_negative
+    sql = _posting_sql(debit_guarded, credit_guarded, idempotency_key is not None)
     # savepoint=False: a refusal is decided inside the block but raised after it (the statement wrote
     # nothing), so refusing never costs a savepoint nor poisons the caller's transaction.
     with transaction.atomic(savepoint=False):
-        txn_id, found, debited, credited, prior_id, prior_fingerprint = _fetch_one_prepared(sql, params)
+        txn_id, found, moved, prior_id, prior_fingerprint = _fetch_one_prepared(sql, params)
         if txn_id is not None:
             outcome = _Outcome(transaction=_posted(txn_id, params, actor, reverses))
             transaction.on_commit(_sealer_for(debit.ledger_id), robust=True)
@@ -312,10 +304,11 @@ def transfer(
             outcome = _replay(prior_id, prior_fingerprint, fingerprint, idempotency_key)
         elif not found:
             outcome = _Outcome(error=InvalidPosting(_("借贷双方必须属于同一台账")))
-        elif debited == 0:
+        elif moved is False:
             outcome = _Outcome(error=InsufficientBalance(debit, amount))
         else:
-            _undo_guarded(params, debited=bool(debited), credited=bool(credited))
+            if moved:
+                _undo_guarded(params, debited=debit_guarded, credited=credit_guarded)
             outcome = _after_insert_conflict(scope, idempotency_key, fingerprint, reverses)
     if outcome.error is not None:
         raise outcome.error
@@ -376,21 +369,21 @@ def _composed_sql(debit_guarded: bool, credit_guarded: bool, follow: str) -> str
     A guarded account's row stays locked from its update to the commit; at a counter that row is one
     passbook redeemed from again and again, so the update comes after every insert (and ``follow``'s
     own conditional stock update), leaving only the commit inside the lock. The price is paid by a
-    refusal: the rows are written first, the balance update finds nothing to update, and the division
-    by zero rolls all of it back (the caller's transactional path then gives the precise answer).
+    refusal: the rows are written first, ``ledger_move`` refuses, and the division by zero rolls all
+    of it back (the caller's transactional path then gives the precise answer). A ``follow`` that
+    updates a row others wait for should do it in a function too (as ``ledger_move`` does; migration
+    0007 says why).
     """
     ctes, gate = _prior_ctes(keyed=True)
     accounts, gate = _accounts_cte(gate)
-    guards, _gate = _guard_ctes(debit_guarded, credit_guarded, "EXISTS (SELECT 1 FROM follow)")
-    ctes += [accounts, _transaction_cte(gate, plain=True), follow, *guards]
-    done = ["(SELECT count(*) FROM follow)"]
-    done += ["(SELECT count(*) FROM d)"] if debit_guarded else []
-    done += ["(SELECT count(*) FROM c)"] if credit_guarded else []
+    moves, moved = _move_cte(debit_guarded, credit_guarded, "(SELECT FROM follow LIMIT 1) AS f")
+    ctes += [accounts, _transaction_cte(gate, plain=True), follow, *moves]
+    done = f"(SELECT count(*) FROM follow) > 0 AND coalesce({moved}, false)"
     return (
         "WITH "
         + ",\n".join(ctes)
         + "\nSELECT (SELECT id FROM t), (SELECT id FROM follow),"
-        + f" CASE WHEN (SELECT count(*) FROM t) > 0 THEN 1 / ({' * '.join(done)}) END"
+        + f" CASE WHEN (SELECT count(*) FROM t) > 0 THEN 1 / ({done})::integer END"
     )
 
 

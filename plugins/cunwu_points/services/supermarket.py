@@ -4,7 +4,8 @@ A redemption is one transaction of three writes that either all happen or none d
 
 1. the points move in the ledger, whose own conditional debit refuses an overdraft;
 2. one statement takes the stock with a conditional ``UPDATE … SET stock = stock - n WHERE stock >= n``
-   (no read first, so two operators can never both sell the last item) and inserts the
+   (no read first, so two operators can never both sell the last item; ``points_take_stock``, a
+   function so that a wait for a popular item re-checks only that update: migration 0005) and inserts the
    :class:`Redemption` row, unique on the client's key, so a retried request returns the first one.
    It comes last so that a popular item's row is locked only while the transaction commits.
 
@@ -148,15 +149,10 @@ def _check_person_limit(passbook: Passbook, item: Item, quantity: int) -> None:
 
 
 _TAKE_STOCK_AND_RECORD = """
-WITH taken AS (
-    UPDATE {item} SET stock = stock - %(quantity)s
-    WHERE id = %(item)s AND active AND (stock IS NULL OR stock >= %(quantity)s)
-    RETURNING id
-)
 INSERT INTO {redemption} (key, passbook_id, item_id, quantity, points, transaction_id, operator_id,
                           created_at, reversal_reason)
-SELECT %(key)s, %(passbook)s, taken.id, %(quantity)s, %(points)s, %(transaction)s, %(operator)s, %(now)s, ''
-FROM taken
+SELECT %(key)s, %(passbook)s, %(item)s, %(quantity)s, %(points)s, %(transaction)s, %(operator)s, %(now)s, ''
+WHERE points_take_stock(%(item)s, %(quantity)s)
 RETURNING id
 """
 
@@ -166,7 +162,7 @@ def _take_stock_and_record(**values: Any) -> int | None:
 
     One round trip instead of two on the hot path; the row is built in Python from what was written.
     """
-    sql = _TAKE_STOCK_AND_RECORD.format(item=Item._meta.db_table, redemption=Redemption._meta.db_table)
+    sql = _TAKE_STOCK_AND_RECORD.format(redemption=Redemption._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
@@ -183,17 +179,14 @@ recorded AS (
     ON CONFLICT DO NOTHING
     RETURNING id
 ),
-follow AS (
-    UPDATE {item} SET stock = stock - %(r_quantity)s::integer
-    WHERE id = %(r_item)s::bigint AND active AND (stock IS NULL OR stock >= %(r_quantity)s::integer)
-      AND EXISTS (SELECT 1 FROM recorded)
-    RETURNING (SELECT id FROM recorded) AS id
+follow AS MATERIALIZED (
+    SELECT id FROM recorded WHERE points_take_stock(%(r_item)s::bigint, %(r_quantity)s::integer)
 )"""
 
 
 @cache
 def _follow_posting() -> str:
-    return _FOLLOW_POSTING.format(item=Item._meta.db_table, redemption=Redemption._meta.db_table)
+    return _FOLLOW_POSTING.format(redemption=Redemption._meta.db_table)
 
 
 _REDEMPTION_FIELDS = [field.attname for field in Redemption._meta.concrete_fields]
