@@ -16,7 +16,6 @@ import datetime
 import sys
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +24,15 @@ from typing import Any, NamedTuple
 
 import psycopg
 from django.contrib.contenttypes.models import ContentType
-from django.db import DataError, connection, models, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DataError,
+    IntegrityError,
+    connection,
+    connections,
+    models,
+    transaction,
+)
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,12 +143,16 @@ def _transaction_cte(gate: str, *, plain: bool = False) -> str:
     """The transaction row ``t``, written when ``gate`` holds.
 
     ``plain`` postings reverse nothing and link nothing: those columns are constants in the statement
-    rather than parameters bound on every call.
+    rather than parameters bound on every call. Nor do they say ``ON CONFLICT DO NOTHING``: they are
+    the statements of :func:`transfer_with`, where a concurrent posting that won the key makes the
+    statement fail instead (the caller's transactional path answers), and no posting pays for a
+    speculative insertion.
     """
     if plain:
-        rest = "NULL, '', NULL, ''"
+        rest, conflict = "NULL, '', NULL, ''", ""
     else:
         rest = "%(reverses)s::bigint, %(reason)s::text, %(link_type)s::integer, %(link_id)s::text"
+        conflict = " ON CONFLICT DO NOTHING"
     return (
         "t AS (INSERT INTO ledger_transaction (ledger_id, debit_id, credit_id, amount, memo, actor_id,"
         " actor_name, created_at, ip_address, user_agent, idempotency_scope, idempotency_key, fingerprint,"
@@ -149,11 +160,19 @@ def _transaction_cte(gate: str, *, plain: bool = False) -> str:
         " SELECT %(ledger)s::bigint, %(debit)s::bigint, %(credit)s::bigint, %(amount)s::numeric,"
         " %(memo)s::text, %(actor_id)s::bigint, %(actor_name)s::text, %(created_at)s::timestamptz,"
         " %(ip)s::inet, %(agent)s::text, %(scope)s::text, %(key)s::text, %(fingerprint)s::text,"
-        f" {rest}, '', '' WHERE {gate} ON CONFLICT DO NOTHING RETURNING id)"
+        f" {rest}, '', '' WHERE {gate}{conflict} RETURNING id)"
     )
 
 
-_GENERIC_PLANS: weakref.WeakSet = weakref.WeakSet()  # raw connections told to keep one plan per statement
+class _PreparedCursor(threading.local):
+    """This thread's cursor for prepared statements, its connection, and whether that keeps generic plans."""
+
+    raw: psycopg.Connection | None = None
+    cursor: psycopg.Cursor | None = None
+    generic_plans = False
+
+
+_prepared = _PreparedCursor()
 
 
 def _fetch_one_prepared(sql: str, params: dict[str, Any]) -> tuple:
@@ -162,26 +181,32 @@ def _fetch_one_prepared(sql: str, params: dict[str, Any]) -> tuple:
     Django's cursors bind parameters client-side, so the posting would be planned on every call (as long
     as it takes to run). Django also turns psycopg's statement preparation off (``prepare_threshold``
     None, under which even ``prepare=True`` is ignored), so it is enabled for this one call only.
-    Opening Django's cursor first makes django-tenants set the county's search_path on the connection;
-    PostgreSQL re-plans a prepared statement whenever search_path has changed since, so a connection
-    that moves between counties never runs one county's plan in another. PostgreSQL would re-plan these
-    statements on every call anyway (custom plans: the generic one is estimated dearer, yet runs as
-    fast), so the connection is told once, outside any transaction, to keep the generic plan; only
-    server-side prepared statements are affected, and Django's connections prepare none but these.
-    Errors are raised as Django's database exceptions, as through any other cursor.
+    The county's search_path must be set on the connection first: a Django cursor is opened for that
+    (django-tenants sets it) only when the connection is new or has changed county since; PostgreSQL
+    re-plans a prepared statement whenever search_path has changed, so a connection that moves between
+    counties never runs one county's plan in another. PostgreSQL would re-plan these statements on
+    every call anyway (custom plans: the generic one is estimated dearer, yet runs as fast), so the
+    connection is told once, outside any transaction, to keep the generic plan; only server-side
+    prepared statements are affected, and Django's connections prepare none but these. One psycopg
+    cursor per connection is kept for them (a new one per call cost as much as binding the
+    parameters). Errors are raised as Django's database exceptions, as through any other cursor.
     """
-    with connection.cursor():
-        pass
-    raw = connection.connection
-    with connection.wrap_database_errors:
-        if raw not in _GENERIC_PLANS and not connection.in_atomic_block:
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.connection is None or getattr(db, "search_path_set_schemas", None) is None:
+        with db.cursor():
+            pass
+    db.validate_no_broken_transaction()
+    raw, state = db.connection, _prepared
+    with db.wrap_database_errors:
+        if state.raw is not raw:
+            state.raw, state.cursor, state.generic_plans = raw, psycopg.Cursor(raw), False
+        if not state.generic_plans and not db.in_atomic_block:
             raw.execute("SET plan_cache_mode = force_generic_plan")
-            _GENERIC_PLANS.add(raw)
+            state.generic_plans = True
         threshold, raw.prepare_threshold = raw.prepare_threshold, sys.maxsize
         try:
-            with psycopg.Cursor(raw) as cursor:
-                cursor.execute(sql, params, prepare=True)
-                return cursor.fetchone()
+            state.cursor.execute(sql, params, prepare=True)
+            return state.cursor.fetchone()
         finally:
             raw.prepare_threshold = threshold
 
@@ -338,9 +363,11 @@ def transfer_with(
     Only the common case is settled here: the result is a :class:`ComposedPosting` when everything
     was written (the caller builds what it returns from what it wrote; nothing is read back). ``None``
     means nothing was written and the caller takes its transactional path, which gives the precise
-    answer: when already inside a transaction, when the posting is a replay, or when the accounts, the
-    balance or the caller's writes fell short after the rows were written — the statement then raises
-    a division by zero on purpose, so PostgreSQL rolls all of it back.
+    answer: when already inside a transaction, when the posting is a replay, when a concurrent request
+    won a unique key (the statement fails with a unique violation; ``follow``'s inserts may fail so
+    too), or when the accounts, the balance or the caller's writes fell short after the rows were
+    written — the statement then raises a division by zero on purpose, so PostgreSQL rolls all of it
+    back.
     """
     if connection.in_atomic_block or actor is None or isinstance(actor, str):
         return None
@@ -354,6 +381,10 @@ def transfer_with(
         txn_id, follow_id, _settled = _fetch_one_prepared(sql, params)
     except DataError as exc:
         if isinstance(exc.__cause__, psycopg.errors.DivisionByZero):
+            return None
+        raise
+    except IntegrityError as exc:
+        if isinstance(exc.__cause__, psycopg.errors.UniqueViolation):
             return None
         raise
     if txn_id is None:

@@ -176,7 +176,6 @@ recorded AS (
     SELECT %(r_key)s::text, %(r_passbook)s::bigint, %(r_item)s::bigint, %(r_quantity)s::integer,
            %(amount)s::numeric, t.id, %(actor_id)s::bigint, %(created_at)s::timestamptz, ''
     FROM t
-    ON CONFLICT DO NOTHING
     RETURNING id
 ),
 follow AS MATERIALIZED (
