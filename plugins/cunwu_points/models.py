@@ -281,18 +281,19 @@ class Redemption(models.Model):
 
     # Indexes are few on purpose: each redemption pays for every one. The passbook is served by the
     # (passbook, item, created_at) index, the key by its unique constraint (no LIKE-pattern copy).
-    # Passbook, transaction and operator are no foreign-key constraints: a constraint check takes a
-    # KEY SHARE lock on the row it finds, at the end of the statement, inside the window in which the
-    # item and the passbook's account are locked; the user row is shared by every redemption at a
-    # counter and the passbook row by every redemption from it (a MultiXact per redemption under
-    # load). The redemption is written by the same statement as its ledger posting, which debits the
-    # passbook's account: ``transaction`` is that posting's id, and postings cannot be deleted; the
-    # operator is recorded as who it was, as in the posting itself.
+    # Passbook, item, transaction and operator are no foreign-key constraints: a constraint check
+    # takes a KEY SHARE lock on the row it finds, at the end of the statement, inside the window in
+    # which the item and the passbook's account are locked; the user row is shared by every
+    # redemption at a counter, the item row by every sale of it and the passbook row by every
+    # redemption from it (a MultiXact per redemption under load). The redemption is written by the
+    # same statement as its ledger posting, which debits the passbook's account, and as the stock
+    # update, which finds the item by its key: ``transaction`` is that posting's id, and postings
+    # cannot be deleted; the operator is recorded as who it was, as in the posting itself.
     key = models.CharField(max_length=100)
     passbook = models.ForeignKey(
         Passbook, on_delete=models.PROTECT, related_name="redemptions", db_index=False, db_constraint=False
     )
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="redemptions")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="redemptions", db_constraint=False)
     quantity = models.PositiveIntegerField(_("数量"), default=1)
     points = models.DecimalField(_("积分"), max_digits=10, decimal_places=2)
     transaction = models.ForeignKey(

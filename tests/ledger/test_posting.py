@@ -150,8 +150,15 @@ def test_unguarded_balances_are_folded_in_when_sealed(ledger, source, wallet):
 
 
 def _changed(field) -> str:
-    """An SQL expression that gives ``field``'s column another value, whatever its type or NULL."""
+    """An SQL expression that gives ``field``'s column another value, whatever its type or NULL.
+
+    The guard runs after the row's constraints, so the value must pass them: the key, the accounts (no
+    foreign-key constraints) and the sequence get a number no row has, not one that a unique index or
+    the two-accounts check would refuse first.
+    """
     column, kind = field.column, field.get_internal_type()
+    if field.primary_key or field.name in ("debit", "credit", "sequence"):
+        return f"{column} + 1000000000"
     if kind == "CharField":
         return f"'x' || left(coalesce({column}, ''), {field.max_length - 1})"
     if kind == "DateTimeField":

@@ -363,9 +363,8 @@ def transfer_with(
     Only the common case is settled here: the result is a :class:`ComposedPosting` when everything
     was written (the caller builds what it returns from what it wrote; nothing is read back). ``None``
     means nothing was written and the caller takes its transactional path, which gives the precise
-    answer: when already inside a transaction, when the posting is a replay, when a concurrent request
-    won a unique key (the statement fails with a unique violation; ``follow``'s inserts may fail so
-    too), or when the accounts, the balance or the caller's writes fell short after the rows were
+    answer: when already inside a transaction, when the key was used before or a concurrent request
+    won it (the statement fails with a unique violation; ``follow``'s inserts may fail so too), or when the accounts, the balance or the caller's writes fell short after the rows were
     written — the statement then raises a division by zero on purpose, so PostgreSQL rolls all of it
     back.
     """
@@ -405,10 +404,10 @@ def _composed_sql(debit_guarded: bool, credit_guarded: bool, follow: str) -> str
     updates a row others wait for should do it in a function too (as ``ledger_move`` does; migration
     0007 says why).
     """
-    ctes, gate = _prior_ctes(keyed=True)
-    accounts, gate = _accounts_cte(gate)
+    # No look-up of a prior posting with the key: the key's unique index refuses a replay by itself.
+    accounts, gate = _accounts_cte("TRUE")
     moves, moved = _move_cte(debit_guarded, credit_guarded, "(SELECT FROM follow LIMIT 1) AS f")
-    ctes += [accounts, _transaction_cte(gate, plain=True), follow, *moves]
+    ctes = [accounts, _transaction_cte(gate, plain=True), follow, *moves]
     done = f"(SELECT count(*) FROM follow) > 0 AND coalesce({moved}, false)"
     return (
         "WITH "
