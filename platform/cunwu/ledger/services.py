@@ -4,8 +4,9 @@
 of data-modifying CTEs, built once per shape in :func:`_posting_sql`): the idempotency look-up, the
 check that both accounts are in the ledger, the conditional ``UPDATE … WHERE balance >= amount`` of
 guarded accounts (``ledger_move``, a function so that each update is a statement of its own: see
-migration 0007) and the transaction row — one row, the whole transfer (see :mod:`cunwu.ledger.models`). Nothing is written unless everything succeeds, so a
-refusal needs no savepoint and leaves the caller's transaction usable. The hash chain is *not*
+migration 0007) and the transaction row — one row, the whole transfer (see
+:mod:`cunwu.ledger.models`). Nothing is written unless everything succeeds, so a refusal needs no
+savepoint and leaves the caller's transaction usable. The hash chain is *not*
 touched by the posting (no ledger-wide lock): transactions are sealed into it just after commit by
 :func:`seal`, which also writes each posting's audit row.
 """
@@ -364,9 +365,9 @@ def transfer_with(
     was written (the caller builds what it returns from what it wrote; nothing is read back). ``None``
     means nothing was written and the caller takes its transactional path, which gives the precise
     answer: when already inside a transaction, when the key was used before or a concurrent request
-    won it (the statement fails with a unique violation; ``follow``'s inserts may fail so too), or when the accounts, the balance or the caller's writes fell short after the rows were
-    written — the statement then raises a division by zero on purpose, so PostgreSQL rolls all of it
-    back.
+    won it (the statement fails with a unique violation; ``follow``'s inserts may fail so too), or
+    when the accounts, the balance or the caller's writes fell short after the rows were written —
+    the statement then raises a division by zero on purpose, so PostgreSQL rolls all of it back.
     """
     if connection.in_atomic_block or actor is None or isinstance(actor, str):
         return None
