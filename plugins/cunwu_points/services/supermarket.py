@@ -5,9 +5,10 @@ A redemption is one transaction of three writes that either all happen or none d
 1. the points move in the ledger, whose own conditional debit refuses an overdraft;
 2. one statement takes the stock with a conditional ``UPDATE … SET stock = stock - n WHERE stock >= n``
    (no read first, so two operators can never both sell the last item; ``points_take_stock``, a
-   function so that a wait for a popular item re-checks only that update: migration 0005) and inserts the
-   :class:`Redemption` row, unique on the client's key, so a retried request returns the first one.
-   It comes last so that a popular item's row is locked only while the transaction commits.
+   function so that a wait for a popular item re-checks only that update: migration 0005) and
+   inserts the :class:`Redemption` row, unique on the client's key, so a retried request returns
+   the first one. It comes last so that a popular item's row is locked only while the transaction
+   commits.
 
 If any step fails the transaction rolls back: no points move, no row is written, no stock is taken.
 
