@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
@@ -21,7 +22,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -86,8 +86,6 @@ class RedemptionSchedule(Strict):
     pilot_day: int = Field(default=28, ge=1, le=31)
     days_of_month: list[int] = Field(default_factory=lambda: [28])
     months: list[int] = Field(default_factory=list)
-    # Validated parameters are cached per county and never changed: a day's answer can be kept.
-    _answers: dict[dt.date, bool] = PrivateAttr(default_factory=dict)
 
     @field_validator("days_of_month")
     @classmethod
@@ -115,6 +113,15 @@ class RedemptionSchedule(Strict):
     def _clamped(day: dt.date, wanted: int) -> bool:
         last = calendar.monthrange(day.year, day.month)[1]
         return day.day == min(wanted, last)
+
+    @cached_property
+    def _answers(self) -> dict[dt.date, bool]:
+        """Each day's answer, kept: validated parameters are cached per county and never changed.
+
+        A cached property rather than a pydantic private attribute, which is reached only after a
+        failed attribute look-up (an AttributeError raised and caught on every redemption).
+        """
+        return {}
 
     def is_redemption_day(self, day: dt.date) -> bool:
         """Whether ``day`` is a redemption day; asked on every redemption, so answered once per day."""

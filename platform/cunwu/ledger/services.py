@@ -34,6 +34,7 @@ from django.db import (
     models,
     transaction,
 )
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,8 +84,12 @@ def balance(account: Account) -> Decimal:
 
 
 @cache
-def _posting_sql(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> str:
-    """The one-statement posting for one shape of request; see the module docstring."""
+def _posting_sql(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> bytes:
+    """The one-statement posting for one shape of request; see the module docstring.
+
+    Encoded once, here: psycopg keys its cache of parsed queries on their bytes, so a str would be
+    encoded and hashed anew on every call.
+    """
     ctes, gate = _prior_ctes(keyed)
     accounts, gate = _accounts_cte(gate)
     moves, moved = _move_cte(debit_guarded, credit_guarded, f"(SELECT WHERE {gate}) AS gate")
@@ -96,7 +101,7 @@ def _posting_sql(debit_guarded: bool, credit_guarded: bool, keyed: bool) -> str:
         "(SELECT id FROM prior)" if keyed else "NULL",
         "(SELECT fingerprint FROM prior)" if keyed else "NULL",
     ]
-    return "WITH " + ",\n".join(ctes) + "\nSELECT " + ", ".join(columns)
+    return ("WITH " + ",\n".join(ctes) + "\nSELECT " + ", ".join(columns)).encode()
 
 
 def _prior_ctes(keyed: bool) -> tuple[list[str], str]:
@@ -176,7 +181,7 @@ class _PreparedCursor(threading.local):
 _prepared = _PreparedCursor()
 
 
-def _fetch_one_prepared(sql: str, params: dict[str, Any]) -> tuple:
+def _fetch_one_prepared(db: BaseDatabaseWrapper, sql: bytes, params: dict[str, Any]) -> tuple:
     """Run ``sql`` as a server-side prepared statement: parsed and planned once per connection.
 
     Django's cursors bind parameters client-side, so the posting would be planned on every call (as long
@@ -191,8 +196,9 @@ def _fetch_one_prepared(sql: str, params: dict[str, Any]) -> tuple:
     prepared statements are affected, and Django's connections prepare none but these. One psycopg
     cursor per connection is kept for them (a new one per call cost as much as binding the
     parameters). Errors are raised as Django's database exceptions, as through any other cursor.
+    ``db`` is the caller's connection (``connections[alias]``): each look-up of it, or of an attribute
+    of the ``connection`` proxy, reads a thread-critical local, dear on a hot path.
     """
-    db = connections[DEFAULT_DB_ALIAS]
     if db.connection is None or getattr(db, "search_path_set_schemas", None) is None:
         with db.cursor():
             pass
@@ -262,38 +268,40 @@ def _posting_params(
     """The parameters of the posting statement (a checked request), fingerprint and request included."""
     actor_id, actor_name, scope = _actor_fields(actor)
     request = request_info.current_request()
-    params = {
+    debit_id, credit_id, ledger_id = debit.pk, credit.pk, debit.ledger_id
+    reverses_id = reverses.pk if reverses else None
+    link_type_id, link_id, link_label = None, "", None
+    if link is not None:
+        link_type_id = ContentType.objects.get_for_model(link).pk
+        link_id, link_label = str(link.pk), f"{link._meta.label_lower}:{link.pk}"
+    return {
         "scope": scope,
         "key": idempotency_key,
-        "debit": debit.pk,
-        "credit": credit.pk,
+        "debit": debit_id,
+        "credit": credit_id,
         "amount": amount,
-        "ledger": debit.ledger_id,
+        "ledger": ledger_id,
         "memo": memo,
         "actor_id": actor_id,
         "actor_name": actor_name,
         "created_at": timezone.now(),
         "ip": request_info.client_ip(request) if request is not None else None,
         "agent": request_info.user_agent(request) if request is not None else "",
+        "reverses": reverses_id,
+        "reason": reason,
+        "link_type": link_type_id,
+        "link_id": link_id,
+        "fingerprint": chain.fingerprint(
+            ledger_id=ledger_id,
+            debit_id=debit_id,
+            credit_id=credit_id,
+            amount=amount,
+            memo=memo,
+            reverses_id=reverses_id,
+            reason=reason,
+            link=link_label,
+        ),
     }
-    link_type_id, link_id, link_label = None, "", None
-    if link is not None:
-        link_type_id = ContentType.objects.get_for_model(link).pk
-        link_id, link_label = str(link.pk), f"{link._meta.label_lower}:{link.pk}"
-    params.update(
-        reverses=reverses.pk if reverses else None, reason=reason, link_type=link_type_id, link_id=link_id
-    )
-    params["fingerprint"] = chain.fingerprint(
-        ledger_id=debit.ledger_id,
-        debit_id=debit.pk,
-        credit_id=credit.pk,
-        amount=amount,
-        memo=memo,
-        reverses_id=reverses.pk if reverses else None,
-        reason=reason,
-        link=link_label,
-    )
-    return params
 
 
 def transfer(
@@ -322,7 +330,9 @@ def transfer(
     # savepoint=False: a refusal is decided inside the block but raised after it (the statement wrote
     # nothing), so refusing never costs a savepoint nor poisons the caller's transaction.
     with transaction.atomic(savepoint=False):
-        txn_id, found, moved, prior_id, prior_fingerprint = _fetch_one_prepared(sql, params)
+        txn_id, found, moved, prior_id, prior_fingerprint = _fetch_one_prepared(
+            connections[DEFAULT_DB_ALIAS], sql, params
+        )
         if txn_id is not None:
             outcome = _Outcome(transaction=_posted(txn_id, params, actor, reverses))
             transaction.on_commit(_sealer_for(debit.ledger_id), robust=True)
@@ -369,7 +379,8 @@ def transfer_with(
     when the accounts, the balance or the caller's writes fell short after the rows were written —
     the statement then raises a division by zero on purpose, so PostgreSQL rolls all of it back.
     """
-    if connection.in_atomic_block or actor is None or isinstance(actor, str):
+    db = connections[DEFAULT_DB_ALIAS]  # looked up once: see _fetch_one_prepared
+    if db.in_atomic_block or actor is None or isinstance(actor, str):
         return None
     _check_request(debit, credit, amount, memo)
     params = _posting_params(debit, credit, amount, memo, actor, idempotency_key)
@@ -378,7 +389,7 @@ def transfer_with(
     params.update(follow_params)
     sql = _composed_sql(not debit.allow_negative, not credit.allow_negative, follow)
     try:
-        txn_id, follow_id, _settled = _fetch_one_prepared(sql, params)
+        txn_id, follow_id, _settled = _fetch_one_prepared(db, sql, params)
     except DataError as exc:
         if isinstance(exc.__cause__, psycopg.errors.DivisionByZero):
             return None
@@ -389,13 +400,13 @@ def transfer_with(
         raise
     if txn_id is None:
         return None
-    _seal_after_commit.run(debit.ledger_id)  # committed already: autocommit
+    _seal_after_commit.run(db.schema_name, debit.ledger_id)  # committed already: autocommit
     return ComposedPosting(txn_id, follow_id, params["created_at"])
 
 
 @cache
-def _composed_sql(debit_guarded: bool, credit_guarded: bool, follow: str) -> str:
-    """The posting and ``follow``, with the balance updates **last**.
+def _composed_sql(debit_guarded: bool, credit_guarded: bool, follow: str) -> bytes:
+    """The posting and ``follow``, with the balance updates **last** (encoded, as :func:`_posting_sql`).
 
     A guarded account's row stays locked from its update to the commit; at a counter that row is one
     passbook redeemed from again and again, so the update comes after every insert (and ``follow``'s
@@ -415,7 +426,7 @@ def _composed_sql(debit_guarded: bool, credit_guarded: bool, follow: str) -> str
         + ",\n".join(ctes)
         + "\nSELECT (SELECT id FROM t), (SELECT id FROM follow),"
         + f" CASE WHEN (SELECT count(*) FROM t) > 0 THEN 1 / ({done})::integer END"
-    )
+    ).encode()
 
 
 def _posted(txn_id: int, params: dict[str, Any], actor: Any, reverses: Transaction | None) -> Transaction:
@@ -538,8 +549,9 @@ class _SealThrottle:
         self._busy: set[tuple[str, int]] = set()
         self._last: dict[tuple[str, int], float] = {}
 
-    def run(self, ledger_id: int) -> None:
-        key = (connection.schema_name, ledger_id)
+    def run(self, schema: str, ledger_id: int) -> None:
+        """Seal ledger ``ledger_id`` of county ``schema`` (the connection's) unless it is too soon."""
+        key = (schema, ledger_id)
         now = time.monotonic()
         with self._lock:
             if key in self._busy or now - self._last.get(key, -self.INTERVAL) < self.INTERVAL:
@@ -560,7 +572,7 @@ def _sealer_for(ledger_id: int) -> Callable[[], None]:
     """The post-commit seal of one ledger as a named function (``on_commit`` logs a failure by name)."""
 
     def seal_after_commit() -> None:
-        _seal_after_commit.run(ledger_id)
+        _seal_after_commit.run(connection.schema_name, ledger_id)
 
     return seal_after_commit
 

@@ -27,7 +27,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -108,8 +108,11 @@ def update_item(item: Item, *, actor: Any, **fields: Any) -> Item:
 
 
 def check_redemption_day(day: dt.date | None = None) -> None:
-    """Refuse outside the policy's redemption days, saying when the next one is."""
-    day = day or timezone.localdate()
+    """Refuse outside the policy's redemption days, saying when the next one is.
+
+    Today is the county's day, in its time zone (the site's), whatever zone a request may have activated.
+    """
+    day = day or timezone.localdate(timezone=timezone.get_default_timezone())
     schedule = parameters().redemption
     if schedule.is_redemption_day(day):
         return
@@ -190,6 +193,7 @@ def _follow_posting() -> str:
 
 
 _REDEMPTION_FIELDS = [field.attname for field in Redemption._meta.concrete_fields]
+_REDEMPTION_ITEM = Redemption._meta.get_field("item")
 
 
 def _redeem_in_one_statement(
@@ -198,7 +202,8 @@ def _redeem_in_one_statement(
     """The whole redemption as one statement; ``None`` when it wrote nothing (see the module docstring).
 
     The redemption is built from what was written, as a row read back would be (``from_db``), and
-    carries the item the caller holds; its transaction is loaded only if asked for.
+    carries the item the caller holds, cached as ``select_related`` caches it (assigning it would
+    check the relation through the database routers); its transaction is loaded only if asked for.
     """
     done = transfer_with(
         debit=passbook.account,
@@ -233,9 +238,9 @@ def _redeem_in_one_statement(
         "reversal_transaction_id": None,
     }
     redemption = Redemption.from_db(
-        connection.alias, _REDEMPTION_FIELDS, [written[f] for f in _REDEMPTION_FIELDS]
+        DEFAULT_DB_ALIAS, _REDEMPTION_FIELDS, [written[f] for f in _REDEMPTION_FIELDS]
     )
-    redemption.item = item
+    _REDEMPTION_ITEM.set_cached_value(redemption, item)
     return redemption
 
 
