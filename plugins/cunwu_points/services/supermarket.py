@@ -269,7 +269,9 @@ def redeem(passbook: Passbook, item: Item, *, quantity: int = 1, key: str, actor
     _require_counter_operator(actor, item.org_unit)
     check_redemption_day()
     points = item.price * quantity
-    memo = _("兑换 %(item)s ×%(n)s (%(key)s)") % {"item": item.name, "n": quantity, "key": key}
+    # The ledger's record, in the county's words like a points event's memo (its rule's behaviour),
+    # whatever language the operator's screen is in: the villager reads it on the passbook.
+    memo = f"兑换 {item.name} ×{quantity} ({key})"
     if item.limit_per_person is None:
         redemption = _redeem_in_one_statement(passbook, item, quantity, points, key, memo, actor)
         if redemption is not None:
