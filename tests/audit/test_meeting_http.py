@@ -128,6 +128,8 @@ def test_pages_schedule_sign_in_with_htmx_and_decide(client, council, residents)
             resident.name in signed.text
             and f'id="candidate-{resident.pk}" hx-swap-oob="delete"' in signed.text
         )
+        # The search list asks again, so that a search answered before the sign-in cannot relist them.
+        assert signed.headers["HX-Trigger"] == "attendance-changed"
     assert "已达法定人数" in client.get(f"/meetings/{meeting.pk}/").text
     bad = client.post(
         f"/meetings/{meeting.pk}/decisions/",

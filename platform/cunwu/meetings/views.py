@@ -119,7 +119,11 @@ def sign_in(request: HttpRequest, pk: int) -> HttpResponse:
             signed_ids = [resident.pk for resident in residents]
     if request.headers.get("HX-Request"):
         context = _detail_context(request, meeting) | {"error": error, "signed_ids": signed_ids}
-        return render(request, "meetings/_signed.html", context)
+        response = render(request, "meetings/_signed.html", context)
+        if signed_ids:
+            # The search list asks again (after any search still on its way, which would list them).
+            response["HX-Trigger"] = "attendance-changed"
+        return response
     if error:
         messages.error(request, error)
     return redirect("meetings:detail", pk=meeting.pk)
