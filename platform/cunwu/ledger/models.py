@@ -102,9 +102,9 @@ class Account(models.Model):
 
 
 class Transaction(models.Model):
-    # Indexes are few on purpose: every posting pays for each. (ledger, sequence) serves the chain,
-    # the unsealed partial index the sealer (a posting leaves it when sealed), (debit, id) and
-    # (credit, id) an account's history and balance.
+    # Indexes are few on purpose: every posting pays for each. (ledger, sequence) serves the chain and
+    # the sealer too (a B-tree holds NULLs: a ledger's unsealed postings are its entries with a NULL
+    # sequence, found by `sequence IS NULL`), (debit, id) and (credit, id) an account's history and balance.
     ledger = models.ForeignKey(
         Ledger, on_delete=models.PROTECT, related_name="transactions", db_index=False, db_constraint=False
     )
@@ -171,9 +171,6 @@ class Transaction(models.Model):
         indexes = [
             models.Index(fields=["debit", "id"], name="ledger_txn_debit"),
             models.Index(fields=["credit", "id"], name="ledger_txn_credit"),
-            models.Index(
-                fields=["ledger", "id"], condition=Q(sequence__isnull=True), name="ledger_txn_unsealed"
-            ),
         ]
 
     def __str__(self) -> str:

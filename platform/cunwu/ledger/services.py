@@ -237,7 +237,8 @@ def _actor_fields(actor: Any) -> tuple[int | None, str, str]:
         return None, "system", "system"
     if isinstance(actor, str):
         return None, actor[:150], f"system:{actor}"[:40]
-    return actor.pk, str(actor)[:150], f"user:{actor.pk}"
+    actor_id = actor.pk
+    return actor_id, str(actor)[:150], f"user:{actor_id}"
 
 
 class ComposedPosting(NamedTuple):

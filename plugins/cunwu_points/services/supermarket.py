@@ -205,6 +205,7 @@ def _redeem_in_one_statement(
     carries the item the caller holds, cached as ``select_related`` caches it (assigning it would
     check the relation through the database routers); its transaction is loaded only if asked for.
     """
+    passbook_id, item_id = passbook.pk, item.pk
     done = transfer_with(
         debit=passbook.account,
         credit=passbook.book.redemption_account,
@@ -215,8 +216,8 @@ def _redeem_in_one_statement(
         follow=_follow_posting(),
         follow_params={
             "r_key": key,
-            "r_passbook": passbook.pk,
-            "r_item": item.pk,
+            "r_passbook": passbook_id,
+            "r_item": item_id,
             "r_quantity": quantity,
         },
     )
@@ -225,8 +226,8 @@ def _redeem_in_one_statement(
     written = {
         "id": done.follow_id,
         "key": key,
-        "passbook_id": passbook.pk,
-        "item_id": item.pk,
+        "passbook_id": passbook_id,
+        "item_id": item_id,
         "quantity": quantity,
         "points": points,
         "transaction_id": done.transaction_id,
