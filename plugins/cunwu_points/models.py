@@ -288,7 +288,10 @@ class Redemption(models.Model):
     # redemption from it (a MultiXact per redemption under load). The redemption is written by the
     # same statement as its ledger posting, which debits the passbook's account, and as the stock
     # update, which finds the item by its key: ``transaction`` is that posting's id, and postings
-    # cannot be deleted; the operator is recorded as who it was, as in the posting itself.
+    # cannot be deleted; the operator is recorded as who it was, as in the posting itself. Nor are the
+    # reversal's references, though empty when the row is written: PostgreSQL queues an inserted row's
+    # foreign-key checks for the commit whatever their values, two trigger calls per redemption. They
+    # are set once, by the reversal, to the reversing user and the compensating posting it just made.
     key = models.CharField(max_length=100)
     passbook = models.ForeignKey(
         Passbook, on_delete=models.PROTECT, related_name="redemptions", db_index=False, db_constraint=False
@@ -315,6 +318,7 @@ class Redemption(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     reversal_reason = models.TextField(_("冲正原因"), blank=True)
     reversal_transaction = models.ForeignKey(
@@ -324,6 +328,7 @@ class Redemption(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:

@@ -184,6 +184,59 @@ def test_a_transaction_moved_to_an_account_of_another_ledger_is_named(history, c
     assert "账户不在本台账" in report.reason
 
 
+@pytest.mark.parametrize("reversed_id", ["missing", "later"])
+def test_a_reversal_of_a_transaction_not_before_it_in_the_chain_is_named(history, reversed_id):
+    """``reverses`` is no database constraint; a consistent rewrite pointing it elsewhere is still caught."""
+    target, later = at(history, 5), at(history, 6)
+    reverses = 10_000_000 if reversed_id == "missing" else later.pk
+    fingerprint = chain.fingerprint(
+        ledger_id=history.pk,
+        debit_id=target.debit_id,
+        credit_id=target.credit_id,
+        amount=target.amount,
+        memo=target.memo,
+        reverses_id=reverses,
+        reason="",
+        link=None,
+    )
+    rehash = chain.transaction_hash(
+        at(history, 4).hash,
+        5,
+        target.pk,
+        target.debit_id,
+        target.credit_id,
+        target.amount,
+        fingerprint,
+        None,
+        target.created_at,
+    )
+    tamper(
+        "UPDATE ledger_transaction SET reverses_id = %s, fingerprint = %s, hash = %s WHERE id = %s",
+        [reverses, fingerprint, rehash, target.pk],
+    )
+    tamper("UPDATE ledger_transaction SET prev_hash = %s WHERE id = %s", [rehash, later.pk])
+    tamper(
+        "UPDATE ledger_transaction SET hash = %s WHERE id = %s",
+        [
+            chain.transaction_hash(
+                rehash,
+                6,
+                later.pk,
+                later.debit_id,
+                later.credit_id,
+                later.amount,
+                later.fingerprint,
+                None,
+                later.created_at,
+            ),
+            later.pk,
+        ],
+    )
+    report = verify_ledger(history)
+    assert (report.ok, report.first_bad_transaction_id) == (False, target.pk)
+    assert f"冲正的交易 #{reverses}" in report.reason
+
+
 def test_cached_balance_drift_is_reported(history, wallet):
     tamper("UPDATE ledger_account SET balance = balance + 1 WHERE id = %s", [wallet.pk])
     report = verify_ledger(history)

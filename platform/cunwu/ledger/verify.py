@@ -49,8 +49,14 @@ class VerificationReport:
     balance_mismatches: list[dict] = field(default_factory=list)
 
 
-def _problem(ledger: Ledger, accounts: set[int], expected_sequence: int, prev_hash: str, row: dict) -> str:
-    """What is wrong with one sealed transaction in chain order ("" when nothing is)."""
+def _problem(
+    ledger: Ledger, accounts: set[int], chained: set[int], expected_sequence: int, prev_hash: str, row: dict
+) -> str:
+    """What is wrong with one sealed transaction in chain order ("" when nothing is).
+
+    ``chained`` holds the ids of the transactions before it in the chain: a reversal is posted after
+    the transaction it reverses has committed, so that one is sealed earlier, in this ledger.
+    """
     if row["sequence"] > expected_sequence:
         return _("序号 %(expected)s 缺失:交易被删除") % {"expected": expected_sequence}
     if row["sequence"] < expected_sequence:
@@ -85,6 +91,11 @@ def _problem(ledger: Ledger, accounts: set[int], expected_sequence: int, prev_ha
         return _("交易 #%(txn)s 的内容与其指纹不符:交易被修改") % {"txn": row["id"]}
     if not {row["debit_id"], row["credit_id"]} <= accounts:
         return _("交易 #%(txn)s 的账户不在本台账中") % {"txn": row["id"]}
+    if row["reverses_id"] is not None and row["reverses_id"] not in chained:
+        return _("交易 #%(txn)s 冲正的交易 #%(reversed)s 不在本台账中它之前") % {
+            "txn": row["id"],
+            "reversed": row["reverses_id"],
+        }
     return ""
 
 
@@ -95,15 +106,17 @@ def verify_ledger(ledger: Ledger) -> VerificationReport:
     report = VerificationReport(ok=True)
     prev_hash, expected_sequence = chain.GENESIS_HASH, 1
     hashes: dict[int, str] = {}
+    chained: set[int] = set()
     rows = Transaction.objects.filter(ledger=ledger, sequence__isnull=False).order_by("sequence", "id")
     for row in rows.values(*CHAIN_FIELDS).iterator():
-        problem = _problem(ledger, accounts, expected_sequence, prev_hash, row)
+        problem = _problem(ledger, accounts, chained, expected_sequence, prev_hash, row)
         if problem:
             report.ok = False
             report.first_bad_transaction_id, report.first_bad_sequence = row["id"], row["sequence"]
             report.reason = problem
             return report
         hashes[row["sequence"]] = row["hash"]
+        chained.add(row["id"])
         prev_hash, expected_sequence = row["hash"], row["sequence"] + 1
         report.transactions_checked += 1
     report.head_sequence, report.head_hash = expected_sequence - 1, prev_hash
