@@ -20,8 +20,14 @@ PACKS = Path(__file__).parent / "packs"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_test_environment, django_db_blocker):
+    """The test database, whichever tests were collected, with the two test counties onboarded.
+
+    pytest-django's own fixture creates the database only if a collected test asks for ``db``; a
+    test on a :func:`committed_county` asks for this fixture alone, so run by itself it found none.
+    """
     from django.conf import settings
+    from django.test.utils import setup_databases, teardown_databases
 
     from cunwu.tenancy.onboarding import onboard_file
 
@@ -29,8 +35,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # asks for one (tests/platform/test_schema_pool.py).
     settings.CUNWU_SCHEMA_POOL_SIZE = 0
     with django_db_blocker.unblock():
+        databases = setup_databases(
+            verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set()
+        )
         for name in ("alpha", "beta"):
             onboard_file(PACKS / f"{name}.toml", actor="tests")
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(databases, verbosity=0)
 
 
 def _county(slug: str):
