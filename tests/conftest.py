@@ -20,7 +20,7 @@ PACKS = Path(__file__).parent / "packs"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_test_environment, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker):
     """The test database, whichever tests were collected, with the two test counties onboarded.
 
     pytest-django's own fixture creates the database only if a collected test asks for ``db``; a
@@ -42,7 +42,10 @@ def django_db_setup(django_test_environment, django_db_blocker):
             onboard_file(PACKS / f"{name}.toml", actor="tests")
     yield
     with django_db_blocker.unblock():
-        teardown_databases(databases, verbosity=0)
+        try:
+            teardown_databases(databases, verbosity=0)
+        except Exception as exc:  # as pytest-django: a session left open somewhere must not fail the run
+            request.node.warn(pytest.PytestWarning(f"Error when trying to teardown test databases: {exc!r}"))
 
 
 def _county(slug: str):

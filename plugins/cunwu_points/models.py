@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cunwu.pii.masking import mask_name
+from cunwu_points.domains import CountField, PriceField
 
 PERIODS = [
     ("day", _("每日")),
@@ -256,10 +257,11 @@ class Item(models.Model):
     org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("名称"), max_length=100)
     description = models.CharField(_("说明"), max_length=300, blank=True)
-    price = models.DecimalField(_("所需积分"), max_digits=8, decimal_places=2)
+    # Checked by domains, not CHECK constraints: the stock is updated by every redemption (domains.py).
+    price = PriceField(_("所需积分"), max_digits=8, decimal_places=2)
     # None = unlimited (a service such as 管道疏通).
-    stock = models.PositiveIntegerField(_("库存"), null=True, blank=True)
-    limit_per_person = models.PositiveIntegerField(_("每人限兑"), null=True, blank=True)
+    stock = CountField(_("库存"), null=True, blank=True)
+    limit_per_person = CountField(_("每人限兑"), null=True, blank=True)
     limit_period = models.CharField(_("限兑周期"), max_length=10, choices=PERIODS, default="month")
     active = models.BooleanField(_("本季供应"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -268,9 +270,6 @@ class Item(models.Model):
         verbose_name = _("兑换商品")
         verbose_name_plural = _("兑换商品")
         ordering = ["org_unit__path", "price", "name"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(price__gt=0), name="points_item_price_positive"),
-        ]
 
     def __str__(self) -> str:
         return self.name
@@ -297,7 +296,7 @@ class Redemption(models.Model):
         Passbook, on_delete=models.PROTECT, related_name="redemptions", db_index=False, db_constraint=False
     )
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="redemptions", db_constraint=False)
-    quantity = models.PositiveIntegerField(_("数量"), default=1)
+    quantity = CountField(_("数量"), default=1)
     points = models.DecimalField(_("积分"), max_digits=10, decimal_places=2)
     transaction = models.ForeignKey(
         "ledger.Transaction", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
